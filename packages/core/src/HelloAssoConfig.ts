@@ -1,0 +1,173 @@
+/**
+ * Where the API is, the credentials, and the client's timeouts and retry policy.
+ *
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as internal from "./internal/config.js"
+
+/**
+ * The two endpoints of a HelloAsso environment. The token endpoint is not under `/v5`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Endpoints {
+  readonly apiUrl: string
+  readonly tokenUrl: string
+}
+
+/**
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const production: Endpoints = internal.environmentEndpoints("production")
+
+/**
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const sandbox: Endpoints = internal.environmentEndpoints("sandbox")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Environment = "production" | "sandbox"
+
+/**
+ * An OAuth client of HelloAsso (client credentials grant). The secret never leaves `Redacted`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credentials {
+  readonly clientId: string
+  readonly clientSecret: Redacted.Redacted<string>
+}
+
+/**
+ * How idempotent requests (GETs and the token request) are retried on 429, 502, 503, 504 and network errors:
+ * exponential backoff with full jitter from `baseDelay` up to `maxDelay`, at most `maxRetries` retries, and a
+ * `Retry-After` header honoured up to `maxRetryAfter`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryPolicy {
+  readonly maxRetries: number
+  readonly baseDelay: Duration.Duration
+  readonly maxDelay: Duration.Duration
+  readonly maxRetryAfter: Duration.Duration
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service extends Endpoints {
+  /** Absent when the token comes from elsewhere (`HelloAssoAuth.layerStatic`). */
+  readonly credentials: Option.Option<Credentials>
+  /** Sent as `User-Agent: helloasso-effect/<version>` followed by this product token, if any. */
+  readonly userAgent: Option.Option<string>
+  /** Bound on one request, reading the body included. */
+  readonly timeout: Duration.Duration
+  readonly retry: RetryPolicy
+  /** A token is renewed this long before HelloAsso says it expires. */
+  readonly tokenRefreshMargin: Duration.Duration
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class HelloAssoConfig
+  extends Context.Tag("@helloasso-effect/core/HelloAssoConfig")<HelloAssoConfig, Service>()
+{}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** `production` (the default) or `sandbox`; `apiUrl` / `tokenUrl` override it (e.g. for the simulator). */
+  readonly environment?: Environment | undefined
+  readonly apiUrl?: string | undefined
+  readonly tokenUrl?: string | undefined
+  readonly clientId?: string | undefined
+  readonly clientSecret?: Redacted.Redacted<string> | undefined
+  readonly userAgent?: string | undefined
+  /** Default: 30 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Default: 4 retries, 250 ms base delay, 10 s max delay, 60 s max `Retry-After`. */
+  readonly retry?: {
+    readonly maxRetries?: number | undefined
+    readonly baseDelay?: Duration.DurationInput | undefined
+    readonly maxDelay?: Duration.DurationInput | undefined
+    readonly maxRetryAfter?: Duration.DurationInput | undefined
+  } | undefined
+  /** Default: 60 seconds. */
+  readonly tokenRefreshMargin?: Duration.DurationInput | undefined
+}
+
+/**
+ * Builds and checks a configuration: base URLs must be https, except loopback hosts (127.0.0.1, ::1,
+ * localhost); a client id needs its secret. Fails with a `ConfigError` naming the option.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Either.Either<Service, ConfigError.ConfigError> =>
+  internal.make(options, internal.optionNames)
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<HelloAssoConfig, ConfigError.ConfigError> =>
+  Layer.effect(HelloAssoConfig, make(options))
+
+/**
+ * The options read from the environment: `HELLOASSO_CLIENT_ID`, `HELLOASSO_CLIENT_SECRET`,
+ * `HELLOASSO_ENVIRONMENT` (`production` or `sandbox`), and optional `HELLOASSO_API_URL` / `HELLOASSO_TOKEN_URL`.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const fromEnv: Config.Config<Options> = Config.all({
+  environment: Config.literal("production", "sandbox")("HELLOASSO_ENVIRONMENT").pipe(
+    Config.withDefault("production" as const)
+  ),
+  apiUrl: Config.option(Config.string("HELLOASSO_API_URL")).pipe(Config.map(Option.getOrUndefined)),
+  tokenUrl: Config.option(Config.string("HELLOASSO_TOKEN_URL")).pipe(Config.map(Option.getOrUndefined)),
+  clientId: Config.option(Config.string("HELLOASSO_CLIENT_ID")).pipe(Config.map(Option.getOrUndefined)),
+  clientSecret: Config.option(Config.redacted("HELLOASSO_CLIENT_SECRET")).pipe(Config.map(Option.getOrUndefined))
+})
+
+/**
+ * The configuration from `Config` (by default the `HELLOASSO_*` variables of `fromEnv`), checked like `make`
+ * with errors naming the variable. `overrides` win over what the config provides.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<Options> = fromEnv,
+  overrides: Options = {}
+): Layer.Layer<HelloAssoConfig, ConfigError.ConfigError> =>
+  Layer.effect(
+    HelloAssoConfig,
+    Effect.flatMap(config, (options) =>
+      internal.make(
+        { ...options, ...internal.defined(overrides) },
+        config === fromEnv ? internal.envNames : internal.optionNames
+      ))
+  )

@@ -1,0 +1,296 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Payment } from "@helloasso-effect/core"
+import { Arbitrary, DateTime, Either, FastCheck as fc, Option, ParseResult, Schema } from "effect"
+
+// A payment as the list endpoints return it, in the real formats (design.md section 3).
+const realPayment = {
+  order: {
+    id: 81234567,
+    date: "2024-06-07T14:11:15.7442115+02:00",
+    formSlug: "adhesion-2024-2025",
+    formType: "Membership",
+    organizationName: "Les Amis de l'Étang",
+    organizationSlug: "les-amis-de-l-etang",
+    organizationType: "Association1901",
+    organizationIsUnderColucheLaw: false,
+    checkoutIntentId: null,
+    meta: { createdAt: "2024-06-07T14:11:15.7442115+02:00", updatedAt: "2024-06-07T14:12:01.1+02:00" }
+  },
+  payer: {
+    email: "helene.dupre@example.fr",
+    address: "3 rue de l'Église",
+    city: "Saint-Étienne",
+    zipCode: "42000",
+    country: "FRA",
+    company: null,
+    dateOfBirth: "1962-04-17T16:08:49.0Z",
+    firstName: "Hélène",
+    lastName: "Dupré"
+  },
+  items: [
+    {
+      shareAmount: 3500,
+      shareItemAmount: 3000,
+      shareOptionsAmount: 500,
+      id: 91234567,
+      amount: 3000,
+      type: "Membership",
+      initialAmount: 3000,
+      state: "Processed",
+      name: "Adhésion adulte"
+    }
+  ],
+  cashOutDate: null,
+  cashOutState: "MoneyIn",
+  paymentReceiptUrl:
+    "https://www.helloasso.com/associations/les-amis-de-l-etang/adhesions/paiement-attestation/81234567",
+  fiscalReceiptUrl: null,
+  id: 71234567,
+  amount: 3700,
+  amountTip: 200,
+  date: "2024-06-07T14:11:15.7442115+02:00",
+  paymentMeans: "Card",
+  installmentNumber: 1,
+  state: "Authorized",
+  type: "Credit",
+  meta: { createdAt: "2024-06-07T14:11:15.7442115+02:00", updatedAt: "2024-06-07T14:11:15+02:00" },
+  refundOperations: []
+}
+
+const decodePayment = Schema.decodeUnknownSync(Payment.Payment)
+const decodePaymentPage = Schema.decodeUnknownSync(Payment.PaymentPage)
+
+describe("Payment", () => {
+  describe("real formats", () => {
+    it("decodes a payment of the list endpoints", () => {
+      const payment = decodePayment(realPayment)
+      expect(payment.id).toBe(71234567)
+      expect(payment.amount).toBe(3700)
+      expect(payment.amountTip).toEqual(Option.some(200))
+      expect(payment.state).toBe("Authorized")
+      expect(payment.items[0]?.name).toEqual(Option.some("Adhésion adulte"))
+      expect(Option.flatMap(payment.payer, (payer) => payer.lastName)).toEqual(Option.some("Dupré"))
+      expect(payment.fiscalReceiptUrl).toEqual(Option.none())
+      expect(payment.cashOutDate).toEqual(Option.none())
+    })
+
+    it("reads 7 fractional digits and keeps the Paris offset", () => {
+      const payment = decodePayment(realPayment)
+      expect(DateTime.toEpochMillis(payment.date)).toBe(Date.UTC(2024, 5, 7, 12, 11, 15, 744))
+      expect(DateTime.zoneToString(payment.date.zone)).toBe("+02:00")
+      expect(Schema.encodeSync(Payment.IsoDate)(payment.date)).toBe("2024-06-07T14:11:15.744+02:00")
+    })
+
+    it("reads the mock format with one fractional digit and Z", () => {
+      const date = Schema.decodeSync(Payment.IsoDate)("1962-04-17T16:08:49.0Z")
+      expect(DateTime.toEpochMillis(date)).toBe(Date.UTC(1962, 3, 17, 16, 8, 49, 0))
+      expect(Schema.encodeSync(Payment.IsoDate)(date)).toBe("1962-04-17T16:08:49.000+00:00")
+    })
+
+    it("reads a date without fraction, and one without offset as Paris time", () => {
+      const decode = Schema.decodeSync(Payment.IsoDate)
+      expect(DateTime.toEpochMillis(decode("2024-06-07T14:11:15+02:00"))).toBe(Date.UTC(2024, 5, 7, 12, 11, 15))
+      expect(DateTime.toEpochMillis(decode("2024-01-15T10:00:00"))).toBe(Date.UTC(2024, 0, 15, 9, 0, 0))
+      expect(DateTime.toEpochMillis(decode("2024-07-15T10:00:00"))).toBe(Date.UTC(2024, 6, 15, 8, 0, 0))
+      expect(DateTime.toEpochMillis(decode("0001-01-01T00:00:00Z"))).toBe(-62135596800000)
+    })
+
+    it.each([
+      "2024-02-30T10:00:00Z",
+      "2024-13-01T10:00:00Z",
+      "2024-06-07T24:00:00Z",
+      "2024-06-07",
+      "07/06/2024 14:11",
+      "2024-06-07T14:11:15+25:00",
+      ""
+    ])("refuses the invalid date %j with a ParseError", (input) => {
+      const result = Schema.decodeUnknownEither(Payment.IsoDate)(input)
+      expect(Either.isLeft(result) && ParseResult.isParseError(result.left)).toBe(true)
+    })
+  })
+
+  describe("everything the specs allow", () => {
+    it("decodes every nullable field as null or absent to Option.none, lists to []", () => {
+      const minimal = { id: 1, amount: 0, date: "2024-06-07T14:11:15+02:00", state: "Authorized" }
+      const nulls = {
+        ...minimal,
+        order: null,
+        payer: null,
+        items: null,
+        cashOutDate: null,
+        idCashOut: null,
+        amountTip: null,
+        installmentNumber: null,
+        refundOperations: null,
+        meta: null
+      }
+      for (const input of [minimal, nulls]) {
+        const payment = decodePayment(input)
+        expect(payment.order).toEqual(Option.none())
+        expect(payment.payer).toEqual(Option.none())
+        expect(payment.amountTip).toEqual(Option.none())
+        expect(payment.items).toEqual([])
+        expect(payment.refundOperations).toEqual([])
+      }
+    })
+
+    it("decodes data: null as an empty page, and totalCount -1", () => {
+      const page = decodePaymentPage({
+        data: null,
+        pagination: { pageSize: 20, totalCount: -1, pageIndex: 1, totalPages: -1, continuationToken: "abc" }
+      })
+      expect(page.data).toEqual([])
+      expect(page.pagination.totalCount).toBe(-1)
+      expect(page.pagination.continuationToken).toEqual(Option.some("abc"))
+    })
+
+    it("accepts zero and negative int32 values in responses", () => {
+      const payment = decodePayment({ ...realPayment, amount: -3700, amountTip: 0, installmentNumber: -1 })
+      expect(payment.amount).toBe(-3700)
+      expect(payment.installmentNumber).toEqual(Option.some(-1))
+    })
+
+    it("refuses values beyond int32 and fractional amounts", () => {
+      expect(Either.isLeft(Schema.decodeUnknownEither(Payment.Payment)({ ...realPayment, amount: 2 ** 31 }))).toBe(true)
+      expect(Either.isLeft(Schema.decodeUnknownEither(Payment.Payment)({ ...realPayment, amount: 10.5 }))).toBe(true)
+    })
+
+    it("decodes the 2026 fields (idCashOut, meta.authorEmail, meta.expiresAt)", () => {
+      const payment = decodePayment({
+        ...realPayment,
+        idCashOut: 5512,
+        meta: { ...realPayment.meta, authorEmail: "tresorier@example.fr", expiresAt: null }
+      })
+      expect(payment.idCashOut).toEqual(Option.some(5512))
+      expect(Option.flatMap(payment.meta, (meta) => meta.authorEmail)).toEqual(Option.some("tresorier@example.fr"))
+    })
+  })
+
+  describe("forward compatibility", () => {
+    it("ignores unknown fields", () => {
+      const payment = decodePayment({
+        ...realPayment,
+        brandNewField: { nested: true },
+        payer: { ...realPayment.payer, x: 1 }
+      })
+      expect("brandNewField" in payment).toBe(false)
+      expect(Schema.encodeSync(Payment.Payment)(payment)).not.toHaveProperty("brandNewField")
+    })
+
+    it("keeps an enum value the spec does not list as a string", () => {
+      const payment = decodePayment({
+        ...realPayment,
+        state: "PartiallyRefunded",
+        paymentMeans: "ApplePay",
+        items: [{ ...realPayment.items[0], type: "GiftCard", state: "Frozen" }]
+      })
+      expect(payment.state).toBe("PartiallyRefunded")
+      expect(Payment.PaymentState.isKnown(payment.state)).toBe(false)
+      expect(payment.paymentMeans).toEqual(Option.some("ApplePay"))
+      expect(payment.items[0]?.type).toEqual(Option.some("GiftCard"))
+    })
+
+    it("reads refundOperations[].state where the spec says status", () => {
+      const payment = decodePayment({
+        ...realPayment,
+        refundOperations: [
+          { id: 1, amount: 1000, amountTip: 0, state: "Processed", meta: realPayment.meta },
+          { id: 2, amount: 500, amountTip: 0, status: "Refused" }
+        ]
+      })
+      expect(payment.refundOperations.map((op) => op.status)).toEqual(["Processed", "Refused"])
+      const encoded = Schema.encodeSync(Payment.Payment)(payment)
+      expect(encoded.refundOperations?.[0]).toMatchObject({ status: "Processed" })
+    })
+
+    it("reads RefundOperation.status where the spec says state", () => {
+      const operation = Schema.decodeUnknownSync(Payment.RefundOperation)({
+        id: 10,
+        paymentId: 71234567,
+        amount: 1000,
+        creationDate: "2024-06-08T09:00:00.1234567+02:00",
+        status: "Processing",
+        cancelOrder: false,
+        sendRefundMail: true
+      })
+      expect(operation.state).toBe("Processing")
+    })
+
+    it("decodes a search result (PublicPayment)", () => {
+      const result = Schema.decodeUnknownSync(Payment.PublicPaymentPage)({
+        data: [{
+          id: 71234567,
+          organizationId: 4242,
+          formId: 12,
+          formType: "Membership",
+          amount: 3700,
+          meansPayment: "Card",
+          cashOutState: "MoneyIn",
+          date: "2024-06-07T14:11:15.7442115+02:00",
+          authorizationDate: "2024-06-07T14:11:16.0000001+02:00",
+          orderDate: "2024-06-07T14:11:15.7442115+02:00",
+          orderId: 81234567,
+          fiscalReceiptGenerated: false,
+          payerFirstName: "Hélène",
+          payerLastName: "Dupré",
+          status: "Authorized",
+          userId: null,
+          installmentNumber: 1,
+          refundOperations: null
+        }],
+        pagination: { pageSize: 20, totalCount: -1, pageIndex: 1, totalPages: -1, continuationToken: "t1" }
+      })
+      expect(result.data[0]?.status).toBe("Authorized")
+      expect(result.data[0]?.userId).toEqual(Option.none())
+    })
+  })
+
+  describe("properties", () => {
+    const roundTrip = <A, I>(schema: Schema.Schema<A, I>) => {
+      const arbitrary = Arbitrary.make(schema)
+      const equivalence = Schema.equivalence(schema)
+      const encode = Schema.encodeSync(schema)
+      const decode = Schema.decodeUnknownSync(schema)
+      fc.assert(
+        fc.property(arbitrary, (value) => {
+          // through JSON, as values travel
+          const decoded = decode(JSON.parse(JSON.stringify(encode(value))))
+          expect(equivalence(decoded, value)).toBe(true)
+        }),
+        { numRuns: 200 }
+      )
+    }
+
+    it("encode then decode is identity: Payment", () => roundTrip(Payment.Payment))
+    it("encode then decode is identity: PaymentDetail", () => roundTrip(Payment.PaymentDetail))
+    it("encode then decode is identity: PublicPayment", () => roundTrip(Payment.PublicPayment))
+    it("encode then decode is identity: RefundOperation", () => roundTrip(Payment.RefundOperation))
+    it("encode then decode is identity: Page<Payment>", () => roundTrip(Payment.PaymentPage))
+
+    it("decoding arbitrary JSON never throws: it fails with a ParseError", () => {
+      const schemas = [Payment.PaymentPage, Payment.PublicPaymentPage, Payment.PaymentDetail, Payment.RefundOperation]
+      const decoders = schemas.map((schema) => Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown>))
+      fc.assert(
+        fc.property(fc.jsonValue(), (json) => {
+          for (const decode of decoders) {
+            const result = decode(json)
+            if (Either.isLeft(result)) expect(ParseResult.isParseError(result.left)).toBe(true)
+          }
+        }),
+        { numRuns: 2000 }
+      )
+    })
+
+    it("decoding mutated payments never throws", () => {
+      const decode = Schema.decodeUnknownEither(Payment.Payment)
+      const keys = Object.keys(realPayment)
+      fc.assert(
+        fc.property(fc.constantFrom(...keys), fc.jsonValue(), (key, value) => {
+          const result = decode({ ...realPayment, [key]: value })
+          if (Either.isLeft(result)) expect(ParseResult.isParseError(result.left)).toBe(true)
+        }),
+        { numRuns: 2000 }
+      )
+    })
+  })
+})
