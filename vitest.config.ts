@@ -18,6 +18,8 @@ export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**", "**/build/**"],
+    reporters: ["default", "json"],
+    outputFile: { json: ".vitest/results.json" },
     testTimeout: 30_000,
     hookTimeout: 30_000
   }

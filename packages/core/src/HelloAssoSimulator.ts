@@ -1,0 +1,287 @@
+/**
+ * A simulator of the HelloAsso API for tests, demos and benchmarks: the token endpoint and the five payments
+ * endpoints with HelloAsso's auth, parameters, pagination, error shapes, refunds and MFA, over a deterministic
+ * association generated from a seed (or explicit fixtures), with fault injection and a request log.
+ *
+ * It is one HTTP application (`app`) with two transports: `layerHttpClient` runs it in memory (no sockets,
+ * driven by the caller's `Clock`, so `TestClock` works), and `NodeSimulatorServer` of `@helloasso-effect/node`
+ * serves it over loopback HTTP.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import type * as HelloAssoConfig from "./HelloAssoConfig.js"
+import type { MfaCode } from "./HelloAssoError.js"
+import * as App from "./internal/simulator/app.js"
+import type * as Faults from "./internal/simulator/faults.js"
+import * as internal from "./internal/simulator/simulator.js"
+import type * as Tokens from "./internal/simulator/tokens.js"
+import type * as Payment from "./Payment.js"
+
+/**
+ * The endpoints, as the request log and fault rules name them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Endpoint = "token" | "listByForm" | "listByOrganization" | "search" | "get" | "refund"
+
+/**
+ * A fault the simulator can inject: an error status (429 with `Retry-After`, 500, 502, 503, 504), latency,
+ * malformed or truncated JSON, a token revoked before the request is checked, a body that stalls after its
+ * first half, or a connection refused or reset (before the request is read, or after it was processed).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export type Fault = Faults.Fault
+
+/**
+ * When to inject a fault: on the requests of `endpoint` (all by default), on the n-th matching requests (`on`),
+ * or with a probability drawn from the simulator's seed; `times` bounds how often it fires.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export type FaultRule = Faults.FaultRule
+
+/**
+ * Constructors of faults.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const fault = {
+  /** An error answer. */
+  status: (status: number): Fault => ({ _tag: "Status", status }),
+  /** 429 with `Retry-After` in seconds, or as an HTTP date. */
+  rateLimited: (retryAfterSeconds: number, format: "seconds" | "http-date" = "seconds"): Fault => ({
+    _tag: "Status",
+    status: 429,
+    retryAfter: retryAfterSeconds,
+    retryAfterFormat: format
+  }),
+  /** 503 with an optional `Retry-After`. */
+  unavailable: (retryAfterSeconds?: number): Fault => ({ _tag: "Status", status: 503, retryAfter: retryAfterSeconds }),
+  latency: (millis: number): Fault => ({ _tag: "Latency", millis }),
+  malformedJson: { _tag: "MalformedJson" } as Fault,
+  truncatedJson: { _tag: "TruncatedJson" } as Fault,
+  /** Every live access token is revoked before the request is checked (it gets a 401). */
+  revokeToken: { _tag: "RevokeToken" } as Fault,
+  /** The answer sends its headers and half its body, then nothing. */
+  stallBody: { _tag: "StallBody" } as Fault,
+  /** The connection is refused: the request is not processed. */
+  refuseConnection: { _tag: "RefuseConnection" } as Fault,
+  /** The connection is reset before the request is read: it is not processed. */
+  resetBeforeRead: { _tag: "ResetBeforeRead" } as Fault,
+  /** The request is processed (a refund is made), then the connection is reset instead of answering. */
+  resetAfterRead: { _tag: "ResetAfterRead" } as Fault
+} as const
+
+/**
+ * One request as the simulator saw it. Bearer tokens, client secrets, refresh tokens and MFA tokens are masked.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestLogEntry = App.RequestLogEntry
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Stats {
+  readonly grants: Tokens.GrantCounts
+  /** Refunds performed, in total and by payment id. */
+  readonly refunds: { readonly total: number; readonly byPayment: ReadonlyMap<number, number> }
+  readonly requests: number
+  readonly faultsInjected: number
+  readonly liveAccessTokens: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Form {
+  readonly id: number
+  readonly formType: Payment.FormType
+  readonly formSlug: string
+  readonly title: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Organization {
+  readonly id: number
+  readonly slug: string
+  readonly name: string
+}
+
+/**
+ * Filters of the ground truth, with the API's parameter names.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListFilter {
+  readonly formType?: string | undefined
+  readonly formSlug?: string | undefined
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly states?: ReadonlyArray<string> | undefined
+  readonly userSearchKey?: string | undefined
+  readonly sortField?: string | undefined
+  readonly sortOrder?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SearchFilter {
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly states?: ReadonlyArray<string> | undefined
+  readonly formTypes?: ReadonlyArray<string> | undefined
+  readonly searchKey?: string | undefined
+  readonly amount?: number | undefined
+  readonly userId?: number | undefined
+  readonly sortField?: string | undefined
+  readonly sortOrder?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The HTTP application; its paths are `/oauth2/token` and `/v5/...`. */
+  readonly app: Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+  /** The base URLs to use with the in-memory transport. */
+  readonly apiUrl: string
+  readonly tokenUrl: string
+  /** A client of the simulated association. */
+  readonly credentials: HelloAssoConfig.Credentials
+  readonly organization: Organization
+  readonly forms: ReadonlyArray<Form>
+  /** A client of another association: its tokens get 403 on this association's payments. */
+  readonly otherClient: HelloAssoConfig.Credentials & { readonly organization: string }
+  /** How many payments the association has. */
+  readonly paymentCount: number
+  /** Ground truth: what listing every page of the list endpoints returns, in the API's order. */
+  readonly listPayments: (filter?: ListFilter) => Effect.Effect<ReadonlyArray<Payment.PaymentEncoded>>
+  /** Ground truth of the search endpoint. */
+  readonly searchPayments: (filter?: SearchFilter) => Effect.Effect<ReadonlyArray<Payment.PublicPaymentEncoded>>
+  /** A payment as `GET /payments/{id}` returns it now. */
+  readonly payment: (
+    paymentId: number,
+    options?: { readonly withFailedRefundOperation?: boolean }
+  ) => Effect.Effect<Payment.PaymentEncoded | undefined>
+  readonly setFaults: (rules: ReadonlyArray<FaultRule>) => Effect.Effect<void>
+  readonly addFault: (rule: FaultRule) => Effect.Effect<void>
+  readonly revokeAccessTokens: Effect.Effect<void>
+  /** Requires MFA on refunds, with this code; `token` is the MFA token to expect (any non-empty one if absent). */
+  readonly requireMfa: (code: MfaCode | undefined, token?: string) => Effect.Effect<void>
+  readonly requests: Effect.Effect<ReadonlyArray<RequestLogEntry>>
+  readonly clearRequests: Effect.Effect<void>
+  readonly stats: Effect.Effect<Stats>
+  /** Every access and refresh token issued, for tests that check no secret leaks. */
+  readonly issuedTokens: Effect.Effect<ReadonlyArray<Redacted.Redacted<string>>>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class HelloAssoSimulator
+  extends Context.Tag("@helloasso-effect/core/HelloAssoSimulator")<HelloAssoSimulator, Service>()
+{}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Seed of the generated data and of probabilistic faults. Default: 1. */
+  readonly seed?: number | undefined
+  /** Number of generated payments. Default: 2,000. */
+  readonly payments?: number | undefined
+  /** Explicit payments (in the wire format) instead of generated ones. */
+  readonly fixtures?: ReadonlyArray<Payment.PaymentEncoded> | undefined
+  readonly organization?: Partial<Organization> | undefined
+  /** Dates of the generated payments (Paris time). Default: 2023-09-01 to 2025-09-01. */
+  readonly period?: { readonly from: string; readonly to: string } | undefined
+  readonly clientId?: string | undefined
+  readonly clientSecret?: string | undefined
+  /** Default: 1800 seconds, like HelloAsso. */
+  readonly accessTokenTtl?: Duration.DurationInput | undefined
+  /** Default: 30 days. */
+  readonly refreshTokenTtl?: Duration.DurationInput | undefined
+  /** Live access tokens per client; beyond it the oldest stops working. Default: 20. */
+  readonly maxLiveTokensPerClient?: number | undefined
+  readonly faults?: ReadonlyArray<FaultRule> | undefined
+  readonly mfa?: MfaCode | undefined
+  /** How long a refund stays `Processing` (the payment `Refunding`). Default: 0. */
+  readonly refundProcessing?: Duration.DurationInput | undefined
+  /** Requests kept in the log (the newest). Default: 10,000. */
+  readonly logCapacity?: number | undefined
+}
+
+/**
+ * How a transport must break the connection instead of delivering a response, when the simulator injected a
+ * connection fault: `refuse` (connection refused, not processed), `reset-before-read` (not processed) or
+ * `reset-after-read` (processed, then reset). `undefined` for a normal response.
+ *
+ * @since 0.1.0
+ * @category transports
+ */
+export const connectionFault = (
+  response: HttpServerResponse.HttpServerResponse
+): "refuse" | "reset-before-read" | "reset-after-read" | undefined =>
+  response.headers[App.FAULT_HEADER] as App.ConnectionFault | undefined
+
+/**
+ * Creates a simulator. Fails (as a defect) only on invalid fixtures.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options?: Options) => Effect.Effect<Service> = internal.make
+
+/**
+ * The simulator as a service.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: Options): Layer.Layer<HelloAssoSimulator> =>
+  Layer.effect(HelloAssoSimulator, make(options))
+
+/**
+ * An `HttpClient` that sends every request to the simulator in memory, whatever its host.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, HelloAssoSimulator> = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.map(HelloAssoSimulator, internal.httpClient)
+)
+
+/**
+ * The in-memory `HttpClient` of a given simulator.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const httpClient: (simulator: Service) => HttpClient.HttpClient = internal.httpClient

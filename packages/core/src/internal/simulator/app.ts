@@ -1,0 +1,484 @@
+/**
+ * The simulator as one HTTP application: the token endpoint and the five payments endpoints, with HelloAsso's
+ * auth, parameters, pagination, error shapes, refunds and injected faults. The same application is served in
+ * memory (no sockets) and over loopback HTTP.
+ */
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import type * as Payment from "../../Payment.js"
+import type { Decision, Faults } from "./faults.js"
+import type { Pager } from "./pages.js"
+import * as ParisTime from "./parisTime.js"
+import type { Endpoint, FieldErrors, Query } from "./query.js"
+import * as QueryParams from "./query.js"
+import type { Dataset, PaymentRecord } from "./records.js"
+import type { Refunds } from "./refunds.js"
+import * as Render from "./render.js"
+import type { TokenStore } from "./tokens.js"
+
+/**
+ * Set on a response that the transport must not deliver: the connection is refused or reset instead. Each
+ * transport acts on it (the in-memory one fails the request, the Node server destroys the socket).
+ *
+ * @internal
+ */
+export const FAULT_HEADER = "x-helloasso-simulator-fault"
+
+/** @internal */
+export type ConnectionFault = "refuse" | "reset-before-read" | "reset-after-read"
+
+/** One request as the simulator saw it. Secrets (bearer tokens, client secrets, MFA tokens) are masked. @internal */
+export interface RequestLogEntry {
+  readonly at: number
+  readonly method: string
+  readonly path: string
+  readonly query: Readonly<Record<string, ReadonlyArray<string>>>
+  readonly headers: Readonly<Record<string, string>>
+  /** The form fields of a token request, secrets masked. */
+  form: Readonly<Record<string, string>> | undefined
+  readonly endpoint: Endpoint | undefined
+  status: number | undefined
+  fault: string | undefined
+}
+
+/** @internal */
+export interface Organizations {
+  readonly byClient: (organization: string) => Dataset | undefined
+  readonly bySlug: (slug: string) => Dataset | undefined
+  readonly main: Dataset
+}
+
+/** @internal */
+export interface AppState {
+  readonly organizations: Organizations
+  readonly pager: (dataset: Dataset) => Pager
+  readonly tokens: TokenStore
+  readonly refunds: Refunds
+  readonly faults: Faults
+  readonly log: (entry: RequestLogEntry) => void
+  readonly mfa: () => string | undefined
+  readonly mfaHeaderValue: () => string | undefined
+}
+
+const MASKED = "***"
+
+const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "x-mfa-access-authorization",
+  "x-mfa-sms-access-authorization",
+  "x-mfa-password-authorization",
+  "cookie"
+])
+
+const maskHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = !SECRET_HEADERS.has(name) ?
+      value :
+      name === "authorization" ?
+      value.replace(/^(\S+\s+).*$/s, `$1${MASKED}`) :
+      MASKED
+  }
+  return out
+}
+
+const SECRET_FORM_FIELDS: ReadonlySet<string> = new Set(["client_secret", "refresh_token", "code", "code_verifier"])
+
+const JSON_TYPE = "application/json; charset=utf-8"
+
+const jsonResponse = (status: number, body: unknown) =>
+  HttpServerResponse.text(JSON.stringify(body), { status, contentType: JSON_TYPE })
+
+const errorsResponse = (status: number, code: string, message: string) =>
+  jsonResponse(status, { errors: [{ code, message }] })
+
+const validationResponse = (errors: FieldErrors) =>
+  jsonResponse(400, {
+    type: "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+    title: "One or more validation errors occurred.",
+    status: 400,
+    errors
+  })
+
+const connectionFault = (fault: ConnectionFault) =>
+  HttpServerResponse.empty({ status: 599, headers: { [FAULT_HEADER]: fault } })
+
+const httpDate = (millis: number): string => new Date(millis).toUTCString()
+
+/** Applies a fault that breaks an answer that was produced: bad JSON, a cut body, a stall, a reset. */
+const breakResponse = (
+  fault: Decision["fault"],
+  response: HttpServerResponse.HttpServerResponse
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+  if (fault === undefined) return Effect.succeed(response)
+  const body = response.body
+  const bytes = body._tag === "Uint8Array" ? body.body : undefined
+  switch (fault._tag) {
+    case "ResetAfterRead":
+      return Effect.succeed(connectionFault("reset-after-read"))
+    case "MalformedJson":
+      return Effect.succeed(HttpServerResponse.text("{\"data\":[{\"id\":12,,\"amount\":}", {
+        status: response.status,
+        contentType: JSON_TYPE
+      }))
+    case "TruncatedJson": {
+      const cut = bytes === undefined ? new Uint8Array() : bytes.slice(0, Math.floor(bytes.length / 2))
+      return Effect.succeed(HttpServerResponse.uint8Array(cut, { status: response.status, contentType: JSON_TYPE }))
+    }
+    case "StallBody": {
+      const head = bytes === undefined ? new Uint8Array() : bytes.slice(0, Math.floor(bytes.length / 2))
+      return Effect.succeed(
+        HttpServerResponse.stream(Stream.concat(Stream.make(head), Stream.never), {
+          status: response.status,
+          contentType: body.contentType ?? JSON_TYPE
+        })
+      )
+    }
+    default:
+      return Effect.succeed(response)
+  }
+}
+
+const forbidden = (organization: string) =>
+  HttpServerResponse.text(`Forbidden: this token has no access to the organization "${organization}"`, {
+    status: 403,
+    contentType: "text/plain; charset=utf-8"
+  })
+
+const CSV_TYPE = "text/csv; charset=utf-8"
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+const csvCell = (value: string): string => /[;"\r\n]/.test(value) ? `"${value.replace(/"/g, "\"\"")}"` : value
+
+const csvLine = (cells: ReadonlyArray<string>): string => `${cells.map(csvCell).join(";")}\r\n`
+
+/** HelloAsso exports are UTF-8 with a byte order mark, `;`-separated, CRLF lines. */
+const csvStream = (rows: Iterable<PaymentRecord>): Stream.Stream<Uint8Array> => {
+  const encoder = new TextEncoder()
+  function* lines(): Generator<Uint8Array> {
+    let batch = `\uFEFF${csvLine(Render.CSV_HEADER)}`
+    let n = 0
+    for (const record of rows) {
+      batch += csvLine(Render.csvRow(record))
+      if (++n % 500 === 0) {
+        yield encoder.encode(batch)
+        batch = ""
+      }
+    }
+    if (batch !== "") yield encoder.encode(batch)
+  }
+  return Stream.fromIterable({ [Symbol.iterator]: lines })
+}
+
+/** @internal */
+export const make = (state: AppState) => {
+  const now = Clock.currentTimeMillis
+
+  /** Everything each endpoint shares: the log, the faults, the auth. */
+  const endpoint = <E>(
+    name: Endpoint,
+    handle: (context: {
+      readonly request: HttpServerRequest.HttpServerRequest
+      readonly url: URL
+      readonly organization: string
+      readonly params: Readonly<Record<string, string | undefined>>
+      readonly at: number
+      readonly entry: RequestLogEntry
+    }) => Effect.Effect<HttpServerResponse.HttpServerResponse, E>
+  ) =>
+    Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const params = yield* HttpRouter.params
+      const url = new URL(request.url, "http://simulator")
+      const entry: RequestLogEntry = {
+        at: yield* now,
+        method: request.method,
+        path: url.pathname,
+        query: Object.fromEntries([...QueryParams.readParams(url.searchParams)]),
+        headers: maskHeaders(request.headers),
+        form: undefined,
+        endpoint: name,
+        status: undefined,
+        fault: undefined
+      }
+      state.log(entry)
+      const decision = state.faults.decide(name)
+      if (decision.fault !== undefined) entry.fault = decision.fault._tag
+      if (decision.latencyMillis > 0) yield* Effect.sleep(decision.latencyMillis)
+      const fault = decision.fault
+      let response: HttpServerResponse.HttpServerResponse
+      if (fault?._tag === "RefuseConnection") response = connectionFault("refuse")
+      else if (fault?._tag === "ResetBeforeRead") response = connectionFault("reset-before-read")
+      else if (fault?._tag === "Status") {
+        const headers: Record<string, string> = {}
+        if (fault.retryAfter !== undefined) {
+          headers["retry-after"] = fault.retryAfterFormat === "http-date"
+            ? httpDate((yield* now) + fault.retryAfter * 1000)
+            : String(fault.retryAfter)
+        }
+        response = HttpServerResponse.text(
+          JSON.stringify({ errors: [{ code: "Error", message: `Simulated ${fault.status}` }] }),
+          { status: fault.status, contentType: JSON_TYPE, headers }
+        )
+      } else {
+        if (fault?._tag === "RevokeToken") state.tokens.revokeAccessTokens()
+        let organization = ""
+        if (name !== "token") {
+          const auth = state.tokens.authenticate(request.headers["authorization"], yield* now)
+          if (auth._tag === "Unauthenticated") {
+            entry.status = 401
+            return HttpServerResponse.empty({ status: 401, headers: { "www-authenticate": "Bearer" } })
+          }
+          organization = auth.organization
+        }
+        response = yield* handle({ request, url, organization, params, at: yield* now, entry }).pipe(
+          Effect.catchAll(() => Effect.succeed(errorsResponse(400, "BadRequest", "The request could not be read")))
+        )
+        response = yield* breakResponse(fault, response)
+      }
+      entry.status = response.status
+      return response
+    })
+
+  // -- token endpoint ---------------------------------------------------------------------------------------
+
+  const token = endpoint("token", ({ at, entry, request }) =>
+    Effect.gen(function*() {
+      const contentType = request.headers["content-type"] ?? ""
+      if (!contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+        return jsonResponse(400, {
+          error: "invalid_request",
+          error_description: "The token request must be application/x-www-form-urlencoded"
+        })
+      }
+      const form = new URLSearchParams(yield* request.text)
+      entry.form = Object.fromEntries(
+        [...form].map(([key, value]) => [key, SECRET_FORM_FIELDS.has(key) ? MASKED : value])
+      )
+      const result = state.tokens.grant(form, at)
+      return result._tag === "Granted"
+        ? jsonResponse(200, result.body)
+        : jsonResponse(result.status, result.body)
+    }))
+
+  // -- payment lists ----------------------------------------------------------------------------------------
+
+  const page = (dataset: Dataset, query: Query, render: (record: PaymentRecord) => unknown) => {
+    const result = state.pager(dataset).page(query)
+    if ("invalidToken" in result) {
+      return errorsResponse(400, "Error", "The continuation token is invalid")
+    }
+    return jsonResponse(200, {
+      data: result.records.map(render),
+      pagination: {
+        pageSize: query.pageSize,
+        totalCount: result.totalCount,
+        pageIndex: result.pageIndex,
+        totalPages: result.totalPages,
+        continuationToken: result.continuationToken
+      }
+    })
+  }
+
+  const datasetFor = (slug: string | undefined, organization: string) => {
+    if (slug === undefined || slug.toLowerCase() !== organization.toLowerCase()) {
+      return { response: forbidden(slug ?? "") }
+    }
+    const dataset = state.organizations.bySlug(organization)
+    return dataset === undefined ? { response: forbidden(slug) } : { dataset }
+  }
+
+  const renderPayment = (dataset: Dataset) => (record: PaymentRecord) =>
+    Render.payment(dataset.organization, record, false)
+
+  const listByForm = endpoint("listByForm", ({ organization, params, url }) =>
+    Effect.sync(() => {
+      const found = datasetFor(params["organizationSlug"], organization)
+      if ("response" in found) return found.response
+      const { dataset } = found
+      const formType = QueryParams.parseFormType(params["formType"] ?? "")
+      if (formType === undefined) {
+        return validationResponse({ formType: [`The value '${params["formType"]}' is not valid.`] })
+      }
+      const form = dataset.forms.find((f) =>
+        f.formType === formType && f.formSlug.toLowerCase() === (params["formSlug"] ?? "").toLowerCase()
+      )
+      if (form === undefined) return errorsResponse(404, "NotFound", "Form not found")
+      const parsed = QueryParams.parseQuery("listByForm", QueryParams.readParams(url.searchParams), form)
+      if ("errors" in parsed) return validationResponse(parsed.errors)
+      return page(dataset, parsed.query, renderPayment(dataset))
+    }))
+
+  const listByOrganization = endpoint(
+    "listByOrganization",
+    ({ organization, params, request, url }) =>
+      Effect.sync(() => {
+        const found = datasetFor(params["organizationSlug"], organization)
+        if ("response" in found) return found.response
+        const { dataset } = found
+        const parsed = QueryParams.parseQuery("listByOrganization", QueryParams.readParams(url.searchParams), undefined)
+        if ("errors" in parsed) return validationResponse(parsed.errors)
+        const accept = (request.headers["accept"] ?? "").toLowerCase()
+        if (accept.includes("text/csv")) {
+          return HttpServerResponse.stream(csvStream(state.pager(dataset).all(parsed.query)), {
+            status: 200,
+            contentType: CSV_TYPE,
+            headers: { "content-disposition": `attachment; filename="paiements-${dataset.organization.slug}.csv"` }
+          })
+        }
+        if (accept.includes(XLSX_TYPE)) {
+          return HttpServerResponse.text(
+            "The simulator does not produce XLSX exports: ask for text/csv (Accept: text/csv) instead.",
+            { status: 406, contentType: "text/plain; charset=utf-8" }
+          )
+        }
+        return page(dataset, parsed.query, renderPayment(dataset))
+      })
+  )
+
+  const search = endpoint("search", ({ organization, params, url }) =>
+    Effect.sync(() => {
+      const found = datasetFor(params["organizationSlug"], organization)
+      if ("response" in found) return found.response
+      const { dataset } = found
+      const parsed = QueryParams.parseQuery("search", QueryParams.readParams(url.searchParams), undefined)
+      if ("errors" in parsed) return validationResponse(parsed.errors)
+      return page(dataset, parsed.query, (record) => Render.publicPayment(dataset.organization, record))
+    }))
+
+  // -- one payment ------------------------------------------------------------------------------------------
+
+  const findPayment = (organization: string, rawId: string | undefined) => {
+    const id = rawId !== undefined && /^\d{1,10}$/.test(rawId) ? Number(rawId) : Number.NaN
+    if (!Number.isInteger(id) || id > 2_147_483_647) {
+      return { response: validationResponse({ paymentId: [`The value '${rawId}' is not valid.`] }) }
+    }
+    const main = state.organizations.main
+    const index = main.indexOfId(id)
+    if (index === undefined) return { response: errorsResponse(404, "NotFound", `Payment ${id} not found`) }
+    if (main.organization.slug.toLowerCase() !== organization.toLowerCase()) {
+      return { response: forbidden(main.organization.slug) }
+    }
+    return { dataset: main, index }
+  }
+
+  const get = endpoint("get", ({ at, organization, params, url }) =>
+    Effect.sync(() => {
+      const found = findPayment(organization, params["paymentId"])
+      if ("response" in found) return found.response
+      const { dataset, index } = found
+      const query = QueryParams.readParams(url.searchParams)
+      const withFailed = (query.get("withfailedrefundoperation")?.[0] ?? "").toLowerCase() === "true"
+      const record = state.refunds.view(index, dataset.at(index), at)
+      return jsonResponse(200, Render.payment(dataset.organization, record, withFailed))
+    }))
+
+  const MFA_HEADERS: Record<string, string> = {
+    "AuthorizationErrors.MFA.AccessTokenRequired": "x-mfa-access-authorization",
+    "AuthorizationErrors.MFA.AccessOtpSmsRequired": "x-mfa-sms-access-authorization",
+    "AuthorizationErrors.MFA.AccessPasswordTokenRequired": "x-mfa-password-authorization"
+  }
+
+  const MFA_MESSAGES: Record<string, string> = {
+    "AuthorizationErrors.MFA.AccessTokenRequired": "MFA token not found",
+    "AuthorizationErrors.MFA.AccessOtpSmsRequired": "MFA access otp sms not found",
+    "AuthorizationErrors.MFA.AccessPasswordTokenRequired": "MFA access password token not found",
+    "AuthorizationErrors.UserNotEnrolled": "User not enrolled"
+  }
+
+  const refund = endpoint("refund", ({ at, organization, params, request, url }) =>
+    Effect.sync(() => {
+      const found = findPayment(organization, params["paymentId"])
+      if ("response" in found) return found.response
+      const { dataset, index } = found
+      const query = QueryParams.readParams(url.searchParams)
+      const last = (name: string) => query.get(name.toLowerCase())?.at(-1)
+      const errors: FieldErrors = {}
+      const amountText = last("amount") ?? "0"
+      const amount = /^\d{1,10}$/.test(amountText) ? Number(amountText) : Number.NaN
+      if (!Number.isInteger(amount) || amount > 2_147_483_647) {
+        errors["amount"] = [`The value '${amountText}' is not valid for amount.`]
+      }
+      const flag = (name: string, fallback: boolean) => {
+        const text = last(name)
+        if (text === undefined || text === "") return fallback
+        if (/^(true|false)$/i.test(text)) return text.toLowerCase() === "true"
+        errors[name] = [`The value '${text}' is not valid for ${name}.`]
+        return fallback
+      }
+      const cancelOrder = flag("cancelOrder", false)
+      const sendRefundMail = flag("sendRefundMail", true)
+      if (Object.keys(errors).length > 0) return validationResponse(errors)
+
+      const mfa = state.mfa()
+      if (mfa !== undefined) {
+        const header = MFA_HEADERS[mfa]
+        const value = header === undefined ? undefined : request.headers[header]
+        const expected = state.mfaHeaderValue()
+        const accepted = value !== undefined && value !== "" && (expected === undefined || value === expected)
+        if (!accepted) return errorsResponse(409, mfa, MFA_MESSAGES[mfa] ?? "MFA required")
+      }
+
+      const outcome = state.refunds.refund(index, dataset.at(index), {
+        amount,
+        comment: last("comment"),
+        cancelOrder,
+        sendRefundMail
+      }, at)
+      if (outcome._tag === "Refused") {
+        return errorsResponse(outcome.refusal.status, "Error", outcome.refusal.message)
+      }
+      const performed = outcome.refund
+      const operation: Payment.RefundOperationEncoded = {
+        id: performed.id,
+        amount: performed.amount,
+        cancelOrder: performed.cancelOrder,
+        creationDate: ParisTime.format(ParisTime.fromMillis(performed.createdAt)),
+        state: at < performed.processedAt ? "Processing" : "Processed",
+        sendRefundMail: performed.sendRefundMail,
+        paymentId: dataset.at(index).id
+      }
+      return jsonResponse(200, operation)
+    }))
+
+  const router = HttpRouter.empty.pipe(
+    HttpRouter.post("/oauth2/token", token),
+    HttpRouter.get("/v5/organizations/:organizationSlug/forms/:formType/:formSlug/payments", listByForm),
+    HttpRouter.get("/v5/organizations/:organizationSlug/payments/search", search),
+    HttpRouter.get("/v5/organizations/:organizationSlug/payments", listByOrganization),
+    HttpRouter.get("/v5/payments/:paymentId", get),
+    HttpRouter.post("/v5/payments/:paymentId/refund", refund)
+  )
+
+  const app: Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> = router
+    .pipe(
+      Effect.catchTag("RouteNotFound", () => Effect.succeed(errorsResponse(404, "NotFound", "No such endpoint"))),
+      Effect.catchAllCause(() => Effect.succeed(errorsResponse(500, "InternalError", "The simulator failed")))
+    )
+  return app
+}
+
+/** Keeps a bounded number of log entries: the newest ones. @internal */
+export const ringLog = (capacity: number) => {
+  let entries: Array<RequestLogEntry> = []
+  let start = 0
+  return {
+    add: (entry: RequestLogEntry) => {
+      if (entries.length < capacity) {
+        entries.push(entry)
+      } else {
+        entries[start] = entry
+        start = (start + 1) % capacity
+      }
+    },
+    entries: (): ReadonlyArray<RequestLogEntry> => [...entries.slice(start), ...entries.slice(0, start)],
+    clear: () => {
+      entries = []
+      start = 0
+    }
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The wire shapes of a payment, as HelloAsso sends them: null fields are sometimes sent as `null` and sometimes
+ * left out, refund operations carry `status` or (drift of the real API) `state`, dates have 7 fractional digits.
+ */
+import type * as Payment from "../../Payment.js"
+import * as ParisTime from "./parisTime.js"
+import type { Organization, PaymentRecord, RefundRecord } from "./records.js"
+
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
+const FAILED_OPERATION_STATES: ReadonlySet<string> = new Set(["Aborted", "Canceled", "Error", "Refused"])
+
+/** Whether a refund operation failed (listed only with `withFailedRefundOperation=true`). @internal */
+export const isFailedOperation = (state: string): boolean => FAILED_OPERATION_STATES.has(state)
+
+const date = (ticks: number): string => ParisTime.format(ticks)
+
+const refundOperations = (
+  refunds: ReadonlyArray<RefundRecord>,
+  withFailed: boolean
+): Array<Payment.RefundOperationLightEncoded> => {
+  const operations: Array<Payment.RefundOperationLightEncoded> = []
+  for (const refund of refunds) {
+    if (!withFailed && isFailedOperation(refund.state)) continue
+    const meta = { createdAt: date(refund.ticks), updatedAt: date(refund.ticks) }
+    // The real API sends `state` on some operations where the spec says `status`.
+    const operation = refund.id % 2 === 0 ?
+      { id: refund.id, amount: refund.amount, amountTip: refund.amountTip, status: refund.state, meta } :
+      { id: refund.id, amount: refund.amount, amountTip: refund.amountTip, state: refund.state, meta }
+    operations.push(operation as Payment.RefundOperationLightEncoded)
+  }
+  return operations
+}
+
+/** `Statistics.Payment` / `Statistics.PaymentDetail`. @internal */
+export const payment = (
+  organization: Organization,
+  record: PaymentRecord,
+  withFailedRefunds: boolean
+): Payment.PaymentEncoded => {
+  const { form, payer } = record
+  const orderDate = date(record.orderTicks)
+  const json: Mutable<Payment.PaymentEncoded> = {
+    order: {
+      id: record.orderId,
+      date: orderDate,
+      formSlug: form.formSlug,
+      formType: form.formType,
+      organizationName: organization.name,
+      organizationSlug: organization.slug,
+      organizationType: organization.type,
+      organizationIsUnderColucheLaw: organization.isUnderColucheLaw,
+      checkoutIntentId: record.checkoutIntentId,
+      meta: { createdAt: orderDate, updatedAt: orderDate }
+    },
+    payer: {
+      email: payer.email,
+      address: payer.address,
+      city: payer.city,
+      zipCode: payer.zipCode,
+      country: payer.country,
+      dateOfBirth: payer.dateOfBirthTicks === null ? null : date(payer.dateOfBirthTicks),
+      firstName: payer.firstName,
+      lastName: payer.lastName
+    },
+    items: record.items.map((item) => {
+      const out: Mutable<Payment.PaymentItemEncoded> = {
+        shareAmount: item.shareAmount,
+        shareItemAmount: item.shareItemAmount,
+        id: item.id,
+        amount: item.amount
+      }
+      if (item.shareOptionsAmount !== null) out.shareOptionsAmount = item.shareOptionsAmount
+      if (item.type !== null) out.type = item.type
+      if (item.initialAmount !== null) out.initialAmount = item.initialAmount
+      if (item.state !== null) out.state = item.state
+      if (item.name !== null) out.name = item.name
+      return out
+    }),
+    cashOutDate: record.cashOutTicks === null ? null : date(record.cashOutTicks),
+    paymentReceiptUrl: record.paymentReceiptUrl,
+    fiscalReceiptUrl: record.fiscalReceiptUrl,
+    id: record.id,
+    amount: record.amount,
+    date: date(record.ticks),
+    state: record.state,
+    meta: { createdAt: date(record.ticks), updatedAt: date(record.updateTicks) },
+    refundOperations: refundOperations(record.refunds, withFailedRefunds)
+  }
+  if (payer.company !== null) (json.payer as Mutable<Payment.PayerEncoded>).company = payer.company
+  if (record.cashOutState !== null) json.cashOutState = record.cashOutState
+  if (record.idCashOut !== null) json.idCashOut = record.idCashOut
+  if (record.amountTip !== null) json.amountTip = record.amountTip
+  if (record.paymentMeans !== null) json.paymentMeans = record.paymentMeans
+  if (record.installmentNumber !== null) json.installmentNumber = record.installmentNumber
+  if (record.type !== null) json.type = record.type
+  if (record.offlineMean !== null) json.paymentOffLineMean = record.offlineMean
+  return json
+}
+
+const AUTHORIZED_LIKE: ReadonlySet<string> = new Set(["Authorized", "Refunded", "Refunding", "Contested"])
+
+/** `PublicPaymentModel` (search). @internal */
+export const publicPayment = (organization: Organization, record: PaymentRecord): Payment.PublicPaymentEncoded => {
+  const json: Mutable<Payment.PublicPaymentEncoded> = {
+    id: record.id,
+    organizationId: organization.id,
+    formId: record.form.id,
+    formType: record.form.formType,
+    amount: record.amount,
+    date: date(record.ticks),
+    authorizationDate: AUTHORIZED_LIKE.has(record.state) ? date(record.ticks + 12_345_678) : null,
+    orderDate: date(record.orderTicks),
+    orderId: record.orderId,
+    fiscalReceiptGenerated: record.fiscalReceiptUrl !== null,
+    payerFirstName: record.payer.firstName,
+    payerLastName: record.payer.lastName,
+    status: record.state,
+    userId: record.user.id,
+    userFirstName: record.user.firstName,
+    userLastName: record.user.lastName,
+    userEmail: record.user.email,
+    meta: { createdAt: date(record.ticks), updatedAt: date(record.updateTicks) },
+    refundOperations: refundOperations(record.refunds, false)
+  }
+  if (record.paymentMeans !== null) json.meansPayment = record.paymentMeans
+  if (record.cashOutState !== null) json.cashOutState = record.cashOutState
+  if (record.type !== "Offline") json.providerTitle = "Stripe"
+  if (record.installmentNumber !== null) json.installmentNumber = record.installmentNumber
+  return json
+}
+
+/** The columns of the CSV export, as HelloAsso's French back office names them. @internal */
+export const CSV_HEADER = [
+  "Numéro de paiement",
+  "Date du paiement",
+  "Montant (€)",
+  "Pourboire (€)",
+  "Statut",
+  "Moyen de paiement",
+  "Type de formulaire",
+  "Formulaire",
+  "Numéro de commande",
+  "Nom",
+  "Prénom",
+  "Email",
+  "Ville",
+  "Échéance"
+] as const
+
+/** Cents as French euros: 3700 -> `37,00`. @internal */
+export const euros = (cents: number): string => {
+  const sign = cents < 0 ? "-" : ""
+  const abs = Math.abs(cents)
+  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, "0")}`
+}
+
+/** One CSV row, in the order of `CSV_HEADER`. @internal */
+export const csvRow = (record: PaymentRecord): ReadonlyArray<string> => [
+  String(record.id),
+  date(record.ticks),
+  euros(record.amount),
+  euros(record.amountTip ?? 0),
+  record.state,
+  record.offlineMean ?? record.paymentMeans ?? "",
+  record.form.formType,
+  record.form.title,
+  String(record.orderId),
+  record.payer.lastName ?? "",
+  record.payer.firstName ?? "",
+  record.payer.email ?? "",
+  record.payer.city ?? "",
+  record.installmentNumber === null ? "" : String(record.installmentNumber)
+]

@@ -1,0 +1,124 @@
+/**
+ * The HelloAsso simulator served over loopback HTTP by Node: the same application as the in-memory transport,
+ * on a real socket (127.0.0.1, ephemeral port by default), where connection faults are real resets.
+ *
+ * @since 0.1.0
+ */
+import type * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import type * as HttpServer from "@effect/platform/HttpServer"
+import type { ServeError } from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Connections {
+  readonly opened: number
+  readonly closed: number
+  readonly open: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string
+  /** `http://127.0.0.1:<port>/v5` */
+  readonly apiUrl: string
+  /** `http://127.0.0.1:<port>/oauth2/token` */
+  readonly tokenUrl: string
+  readonly port: number
+  /** TCP connections the server saw opened and closed. */
+  readonly connections: Effect.Effect<Connections>
+  readonly simulator: HelloAssoSimulator.Service
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class NodeSimulatorServer extends Context.Tag("@helloasso-effect/node/NodeSimulatorServer")<
+  NodeSimulatorServer,
+  Service
+>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends HelloAssoSimulator.Options {
+  /** Default: 0, an ephemeral port. */
+  readonly port?: number | undefined
+  /** Default: `127.0.0.1`. */
+  readonly host?: string | undefined
+}
+
+/**
+ * Serves a new simulator until the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Service, ServeError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const simulator = yield* HelloAssoSimulator.make(options)
+    const counts = { opened: 0, closed: 0 }
+    const server = Http.createServer({ keepAliveTimeout: 5_000 })
+    server.on("connection", (socket) => {
+      counts.opened++
+      socket.once("close", () => counts.closed++)
+    })
+    const httpServer = yield* NodeHttpServer.make(() => server, {
+      port: options.port ?? 0,
+      host: options.host ?? "127.0.0.1"
+    })
+    // runs before the server's own close: stalled answers must not hold the shutdown
+    yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
+    const app = Effect.flatMap(simulator.app, (response) => {
+      const fault = HelloAssoSimulator.connectionFault(response)
+      if (fault === undefined) return Effect.succeed(response)
+      // a connection refused or reset: the client gets ECONNRESET and no answer
+      return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+        NodeHttpServerRequest.toIncomingMessage(request).socket.resetAndDestroy()
+        return Effect.never
+      })
+    })
+    yield* httpServer.serve(app)
+    const address = httpServer.address as HttpServer.TcpAddress
+    const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname
+    const url = `http://${host}:${address.port}`
+    return {
+      url,
+      apiUrl: `${url}/v5`,
+      tokenUrl: `${url}/oauth2/token`,
+      port: address.port,
+      connections: Effect.sync(() => ({ ...counts, open: counts.opened - counts.closed })),
+      simulator
+    }
+  })
+
+/**
+ * The server, and its simulator as `HelloAssoSimulator`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<NodeSimulatorServer | HelloAssoSimulator.HelloAssoSimulator, ServeError> =>
+  Layer.scopedContext(
+    Effect.map(make(options), (service) =>
+      Context.make(NodeSimulatorServer, service).pipe(
+        Context.add(HelloAssoSimulator.HelloAssoSimulator, service.simulator)
+      ))
+  )
