@@ -106,7 +106,9 @@ export class HttpError extends Schema.TaggedError<HttpError>("@helloasso-effect/
   /** HelloAsso's error code, e.g. `Error`, when the body has one. */
   code: Schema.optional(Schema.String),
   /** HelloAsso's error message or the plain-text body. */
-  detail: Schema.optional(Schema.String)
+  detail: Schema.optional(Schema.String),
+  /** The delay the server asked for with `Retry-After`, in milliseconds. */
+  retryAfterMillis: Schema.optional(Schema.Number)
 }) {
   /**
    * @since 0.1.0

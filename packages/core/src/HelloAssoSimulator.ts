@@ -12,11 +12,13 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
+import * as HelloAsso from "./HelloAsso.js"
 import type * as HelloAssoConfig from "./HelloAssoConfig.js"
 import type { MfaCode } from "./HelloAssoError.js"
 import * as App from "./internal/simulator/app.js"
@@ -285,3 +287,27 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, HelloAss
  * @category constructors
  */
 export const httpClient: (simulator: Service) => HttpClient.HttpClient = internal.httpClient
+
+/**
+ * The client (`HelloAsso.layer`) wired to a new simulator in memory, and the simulator itself: what a test of
+ * code that uses `Payments` needs. `client` options (timeouts, retries, ...) are passed to `HelloAsso.layer`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerHelloAsso = (
+  options: Options & { readonly client?: HelloAsso.Options | undefined } = {}
+): Layer.Layer<HelloAsso.HelloAsso | HelloAssoSimulator, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(
+    Effect.map(HelloAssoSimulator, (simulator) =>
+      HelloAsso.layer({
+        apiUrl: simulator.apiUrl,
+        tokenUrl: simulator.tokenUrl,
+        clientId: simulator.credentials.clientId,
+        clientSecret: simulator.credentials.clientSecret,
+        ...options.client
+      }))
+  ).pipe(
+    Layer.provide(layerHttpClient),
+    Layer.provideMerge(layer(options))
+  )

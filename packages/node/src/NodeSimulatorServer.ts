@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import type * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"

@@ -1,0 +1,68 @@
+/**
+ * The whole client in one layer: configuration, tokens, the HTTP client and `Payments`. It needs only an
+ * `HttpClient`: `NodeHelloAsso` provides undici's on Node, `FetchHttpClient.layer` works in browsers, Bun and
+ * Deno, and `HelloAssoSimulator.layerHttpClient` sends everything to the simulator.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import * as HelloAssoAuth from "./HelloAssoAuth.js"
+import * as HelloAssoClient from "./HelloAssoClient.js"
+import * as HelloAssoConfig from "./HelloAssoConfig.js"
+import * as Payments from "./Payments.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends HelloAssoConfig.Options {
+  /** A token obtained elsewhere (authorization code flow): used as is instead of the client credentials. */
+  readonly accessToken?: Redacted.Redacted<string> | undefined
+}
+
+/**
+ * Everything `layer` provides.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HelloAsso =
+  | Payments.Payments
+  | HelloAssoClient.HelloAssoClient
+  | HelloAssoAuth.TokenProvider
+  | HelloAssoConfig.HelloAssoConfig
+
+const build = (
+  config: Layer.Layer<HelloAssoConfig.HelloAssoConfig, ConfigError.ConfigError>,
+  accessToken: Redacted.Redacted<string> | undefined
+): Layer.Layer<HelloAsso, ConfigError.ConfigError, HttpClient.HttpClient> => {
+  const auth = accessToken === undefined ? HelloAssoAuth.layerClientCredentials : HelloAssoAuth.layerStatic(accessToken)
+  return Payments.layer.pipe(
+    Layer.provideMerge(HelloAssoClient.layer),
+    Layer.provideMerge(auth),
+    Layer.provideMerge(config)
+  )
+}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<HelloAsso, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  build(HelloAssoConfig.layer(options), options.accessToken)
+
+/**
+ * The client configured from `Config` (by default the `HELLOASSO_*` variables, see `HelloAssoConfig.fromEnv`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<HelloAssoConfig.Options> = HelloAssoConfig.fromEnv,
+  overrides: Options = {}
+): Layer.Layer<HelloAsso, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  build(HelloAssoConfig.layerConfig(config, overrides), overrides.accessToken)

@@ -1,0 +1,255 @@
+/**
+ * The five operations of HelloAsso's payments API as one service.
+ *
+ * - `list*` fetch one page; `pages*` stream every page (each with its continuation token); `stream*` stream
+ *   every payment. Pagination follows continuation tokens and ends on the empty page HelloAsso sends after the
+ *   last one; the next page is fetched while you handle the current one (`prefetch`).
+ * - When a stream fails, its error carries `continuationToken`: pass it back as `continuationToken` to resume
+ *   with exactly the payments that were not delivered.
+ * - Every input is checked before anything is sent (`ValidationError` naming the field).
+ * - `refund` is never retried once the request may have reached HelloAsso: an ambiguous failure is a
+ *   `RefundOutcomeUnknown`, to reconcile with `get(paymentId, { withFailedRefundOperation: true })`.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type * as DateTime from "effect/DateTime"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import type * as Stream from "effect/Stream"
+import type { HelloAssoClient } from "./HelloAssoClient.js"
+import type {
+  AuthError,
+  DecodeError,
+  HttpError,
+  RefundOutcomeUnknown,
+  RefundRejected,
+  TransportError,
+  ValidationError
+} from "./HelloAssoError.js"
+import * as internal from "./internal/payments.js"
+import type * as Payment from "./Payment.js"
+
+/**
+ * A date parameter: a `Date`, an Effect `DateTime`, or an ISO 8601 string (sent as given, so a date copied from
+ * a payment keeps its 7 fractional digits).
+ *
+ * @since 0.1.0
+ * @category params
+ */
+export type DateInput = Date | DateTime.DateTime | string
+
+/**
+ * @since 0.1.0
+ * @category params
+ */
+export type KnownFormType = (typeof Payment.FormType.known)[number]
+
+/**
+ * @since 0.1.0
+ * @category params
+ */
+export type KnownPaymentState = (typeof Payment.PaymentState.known)[number]
+
+/**
+ * The filters and paging of the list endpoints.
+ *
+ * @since 0.1.0
+ * @category params
+ */
+export interface ListParams {
+  readonly organizationSlug: string
+  /** Payments on or after this date. */
+  readonly from?: DateInput | undefined
+  /** Payments before this date (exclusive). */
+  readonly to?: DateInput | undefined
+  /** Payer or user first name, last name or email. */
+  readonly userSearchKey?: string | undefined
+  /** Sent as repeated keys: `states=Authorized&states=Refunded`. */
+  readonly states?: ReadonlyArray<KnownPaymentState> | undefined
+  /** Default `Date`. */
+  readonly sortField?: "Date" | "UpdateDate" | "CreationDate" | undefined
+  /** Default `Desc`. */
+  readonly sortOrder?: "Asc" | "Desc" | undefined
+  /** 1 to 100; HelloAsso's default is 20. */
+  readonly pageSize?: number | undefined
+  /** Where a previous listing stopped. */
+  readonly continuationToken?: string | undefined
+  /** Offset paging, when no continuation token is given (`list*` only). */
+  readonly pageIndex?: number | undefined
+  /** Ask for `totalCount` / `totalPages` (2024 spec; otherwise they are -1). */
+  readonly withCount?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category params
+ */
+export interface FormParams extends ListParams {
+  readonly formType: KnownFormType
+  readonly formSlug: string
+}
+
+/**
+ * The parameters of the search endpoint (2024 spec). It pages with continuation tokens only.
+ *
+ * @since 0.1.0
+ * @category params
+ */
+export interface SearchParams {
+  readonly organizationSlug: string
+  readonly from?: DateInput | undefined
+  readonly to?: DateInput | undefined
+  readonly pageSize?: number | undefined
+  readonly continuationToken?: string | undefined
+  readonly formTypes?: ReadonlyArray<KnownFormType> | undefined
+  readonly formType?: KnownFormType | undefined
+  readonly states?: ReadonlyArray<KnownPaymentState> | undefined
+  readonly userId?: number | undefined
+  /** Words that must all appear in the payer's or user's names or email. */
+  readonly searchKey?: string | undefined
+  /** Exact amount in cents, with or without the tip. */
+  readonly amount?: number | undefined
+  readonly sortField?: "Date" | "UpdateDate" | "CreationDate" | undefined
+  readonly sortOrder?: "Asc" | "Desc" | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category params
+ */
+export interface ExportParams {
+  readonly organizationSlug: string
+  /** HelloAsso's own export: `csv` (`text/csv`) or `xlsx`. */
+  readonly format: "csv" | "xlsx"
+  readonly from?: DateInput | undefined
+  readonly to?: DateInput | undefined
+  readonly userSearchKey?: string | undefined
+  readonly states?: ReadonlyArray<KnownPaymentState> | undefined
+  readonly sortField?: "Date" | "UpdateDate" | "CreationDate" | undefined
+  readonly sortOrder?: "Asc" | "Desc" | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category params
+ */
+export interface StreamOptions {
+  /** Pages fetched ahead while you handle the current one (0 to 16). Default: 1. */
+  readonly prefetch?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category params
+ */
+export interface GetOptions {
+  /** Also list refund operations that were aborted, canceled, refused or failed. */
+  readonly withFailedRefundOperation?: boolean | undefined
+}
+
+/**
+ * The MFA tokens HelloAsso may require on a refund (see `RefundRejected.mfaCode`), sent as the `x-mfa-*` headers.
+ *
+ * @since 0.1.0
+ * @category params
+ */
+export interface MfaTokens {
+  /** `x-mfa-access-authorization`, for `AuthorizationErrors.MFA.AccessTokenRequired`. */
+  readonly accessToken?: Redacted.Redacted<string> | undefined
+  /** `x-mfa-sms-access-authorization`, for `AuthorizationErrors.MFA.AccessOtpSmsRequired`. */
+  readonly smsAccessToken?: Redacted.Redacted<string> | undefined
+  /** `x-mfa-password-authorization`, for `AuthorizationErrors.MFA.AccessPasswordTokenRequired`. */
+  readonly passwordToken?: Redacted.Redacted<string> | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category params
+ */
+export interface RefundOptions {
+  /** In cents; absent or 0 refunds what remains of the payment. */
+  readonly amount?: number | undefined
+  readonly comment?: string | undefined
+  /** Cancel the order's future payments and items (full refunds only). */
+  readonly cancelOrder?: boolean | undefined
+  /** Default: HelloAsso sends the refund mail. */
+  readonly sendRefundMail?: boolean | undefined
+  readonly mfa?: MfaTokens | undefined
+}
+
+/**
+ * The errors of a read.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ReadError = AuthError | ValidationError | HttpError | TransportError | DecodeError
+
+/**
+ * The errors of a refund. A `TransportError` here means the request provably never reached HelloAsso.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RefundError =
+  | AuthError
+  | ValidationError
+  | HttpError
+  | TransportError
+  | RefundRejected
+  | RefundOutcomeUnknown
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly listByForm: (params: FormParams) => Effect.Effect<Payment.Page<Payment.Payment>, ReadError>
+  readonly pagesByForm: (
+    params: FormParams,
+    options?: StreamOptions
+  ) => Stream.Stream<Payment.Page<Payment.Payment>, ReadError>
+  readonly streamByForm: (params: FormParams, options?: StreamOptions) => Stream.Stream<Payment.Payment, ReadError>
+  readonly listByOrganization: (params: ListParams) => Effect.Effect<Payment.Page<Payment.Payment>, ReadError>
+  readonly pagesByOrganization: (
+    params: ListParams,
+    options?: StreamOptions
+  ) => Stream.Stream<Payment.Page<Payment.Payment>, ReadError>
+  readonly streamByOrganization: (
+    params: ListParams,
+    options?: StreamOptions
+  ) => Stream.Stream<Payment.Payment, ReadError>
+  /** HelloAsso's own CSV or XLSX export of the organization's payments, streamed as it arrives. */
+  readonly exportByOrganization: (params: ExportParams) => Stream.Stream<Uint8Array, ReadError>
+  readonly search: (params: SearchParams) => Effect.Effect<Payment.Page<Payment.PublicPayment>, ReadError>
+  readonly pagesSearch: (
+    params: SearchParams,
+    options?: StreamOptions
+  ) => Stream.Stream<Payment.Page<Payment.PublicPayment>, ReadError>
+  readonly streamSearch: (
+    params: SearchParams,
+    options?: StreamOptions
+  ) => Stream.Stream<Payment.PublicPayment, ReadError>
+  readonly get: (paymentId: number, options?: GetOptions) => Effect.Effect<Payment.PaymentDetail, ReadError>
+  readonly refund: (paymentId: number, options?: RefundOptions) => Effect.Effect<Payment.RefundOperation, RefundError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Payments extends Context.Tag("@helloasso-effect/core/Payments")<Payments, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, HelloAssoClient> = internal.make
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Payments, never, HelloAssoClient> = Layer.effect(Payments, make)

@@ -1,0 +1,207 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as ConfigError from "effect/ConfigError"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import type * as HelloAssoAuth from "../HelloAssoAuth.js"
+import { HelloAssoConfig } from "../HelloAssoConfig.js"
+import { AuthError } from "../HelloAssoError.js"
+import * as ResponseError from "./responseError.js"
+import * as RetryPolicy from "./retryPolicy.js"
+import * as Transport from "./transport.js"
+import { userAgent } from "./userAgent.js"
+
+/** The token endpoint's answer: `expires_in` is in seconds (1800 at HelloAsso). */
+const TokenResponse = Schema.Struct({
+  access_token: Schema.NonEmptyString,
+  refresh_token: Schema.optionalWith(Schema.NonEmptyString, { nullable: true }),
+  token_type: Schema.optional(Schema.String),
+  expires_in: Schema.Number.pipe(Schema.positive())
+})
+
+const decodeTokenResponse = Schema.decodeUnknownEither(Schema.parseJson(TokenResponse))
+
+interface CachedToken {
+  readonly access: Redacted.Redacted<string>
+  readonly refresh: Option.Option<Redacted.Redacted<string>>
+  /** When to stop using it: before it expires, by the configured margin. */
+  readonly renewAt: number
+}
+
+/** A non-2xx answer of the token endpoint, kept raw until retries are over. */
+interface TokenEndpointAnswer {
+  readonly _tag: "TokenEndpointAnswer"
+  readonly status: number
+  readonly body: string
+  readonly retryAfterMillis: number | undefined
+}
+
+const OPERATION = "HelloAssoAuth.token"
+
+/** Removes any secret a server might echo back in an error description. */
+const scrub = (text: string | undefined, secrets: ReadonlyArray<string>): string | undefined => {
+  if (text === undefined) return undefined
+  let out = text
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("***")
+  return out
+}
+
+/** @internal */
+export const makeClientCredentials = Effect.gen(function*() {
+  const config = yield* HelloAssoConfig
+  const http = yield* HttpClient.HttpClient
+  const credentials = yield* Option.match(config.credentials, {
+    onNone: () =>
+      Effect.fail(
+        ConfigError.MissingData(
+          ["clientId"],
+          "client credentials are required: set clientId and clientSecret (HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET)"
+        )
+      ),
+    onSome: Effect.succeed
+  })
+  const scope = yield* Effect.scope
+  const state = yield* Ref.make<CachedToken | undefined>(undefined)
+  const inflight = yield* Ref.make<Deferred.Deferred<CachedToken, AuthError> | undefined>(undefined)
+  const tokenPath = new URL(config.tokenUrl).pathname
+  const info: Transport.RequestInfo = { operation: OPERATION, method: "POST", path: tokenPath }
+  const agent = userAgent(config)
+  const marginMillis = Duration.toMillis(config.tokenRefreshMargin)
+
+  const requestToken = (form: Record<string, string>, secrets: ReadonlyArray<string>) => {
+    const request = HttpClientRequest.post(config.tokenUrl).pipe(
+      HttpClientRequest.bodyUrlParams(form),
+      HttpClientRequest.setHeaders({ accept: "application/json", "user-agent": agent })
+    )
+    const attempt = Effect.gen(function*() {
+      const response = yield* Effect.mapError(http.execute(request), (e) => Transport.transportError(info, e))
+      const body = yield* Effect.mapError(response.text, (e) => Transport.transportError(info, e))
+      if (response.status >= 200 && response.status < 300) return body
+      const answer: TokenEndpointAnswer = {
+        _tag: "TokenEndpointAnswer",
+        status: response.status,
+        body,
+        retryAfterMillis: RetryPolicy.parseRetryAfter(response.headers["retry-after"], yield* Clock.currentTimeMillis)
+      }
+      return yield* Effect.fail(answer)
+    })
+    // the token request is idempotent: retried like a GET
+    return Transport.retrying(
+      Transport.withTimeout(info, config.timeout, attempt),
+      config.retry,
+      (error): Transport.RetryHint | undefined =>
+        error._tag === "TransportError" ?
+          { retryAfterMillis: undefined } :
+          Transport.TRANSIENT_STATUSES.has(error.status) ?
+          { retryAfterMillis: error.retryAfterMillis } :
+          undefined
+    ).pipe(
+      Effect.mapError((error): AuthError => {
+        if (error._tag === "TransportError") {
+          return new AuthError({ operation: OPERATION, reason: "TokenEndpointFailure", detail: error.message })
+        }
+        const mapped = ResponseError.tokenError({ ...info, status: error.status, body: error.body })
+        return new AuthError({ ...mapped, detail: scrub(mapped.detail, secrets) })
+      }),
+      Effect.flatMap((body) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const decoded = decodeTokenResponse(body)
+          if (Either.isLeft(decoded)) {
+            // name the field, never the values: the body holds the tokens
+            const issue = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)[0]
+            const field = issue === undefined || issue.path.length === 0 ? "body" : issue.path.join(".")
+            return Effect.fail(
+              new AuthError({
+                operation: OPERATION,
+                reason: "TokenEndpointFailure",
+                detail: `the token response is not valid (${field})`
+              })
+            )
+          }
+          const token = decoded.right
+          const lifetime = token.expires_in * 1000
+          const margin = Math.min(marginMillis, lifetime / 2)
+          return Effect.succeed<CachedToken>({
+            access: Redacted.make(token.access_token),
+            refresh: Option.map(Option.fromNullable(token.refresh_token), Redacted.make),
+            renewAt: now + lifetime - margin
+          })
+        })
+      )
+    )
+  }
+
+  const clientCredentials = requestToken({
+    grant_type: "client_credentials",
+    client_id: credentials.clientId,
+    client_secret: Redacted.value(credentials.clientSecret)
+  }, [Redacted.value(credentials.clientSecret)]).pipe(
+    Effect.withSpan("HelloAssoAuth.grant", { attributes: { "oauth.grant_type": "client_credentials" } })
+  )
+
+  const refresh = (refreshToken: Redacted.Redacted<string>) =>
+    requestToken({
+      grant_type: "refresh_token",
+      client_id: credentials.clientId,
+      refresh_token: Redacted.value(refreshToken)
+    }, [Redacted.value(refreshToken), Redacted.value(credentials.clientSecret)]).pipe(
+      Effect.withSpan("HelloAssoAuth.grant", { attributes: { "oauth.grant_type": "refresh_token" } }),
+      // a refused refresh token (expired, rotated, revoked): start over with the client credentials
+      Effect.catchIf((error) => error.reason === "InvalidCredentials", () => clientCredentials)
+    )
+
+  const obtain = Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const current = yield* Ref.get(state)
+    // another caller may have renewed it since we looked
+    if (current !== undefined && now < current.renewAt) return current
+    const next = current !== undefined && Option.isSome(current.refresh)
+      ? yield* refresh(current.refresh.value)
+      : yield* clientCredentials
+    yield* Ref.set(state, next)
+    return next
+  })
+
+  /** One token request at a time: concurrent callers wait for it; a failure is not cached. */
+  const renew = Effect.uninterruptibleMask((restore) =>
+    Effect.gen(function*() {
+      const mine = yield* Deferred.make<CachedToken, AuthError>()
+      const running = yield* Ref.modify(inflight, (d) => d === undefined ? [undefined, mine] : [d, d])
+      if (running !== undefined) return (yield* restore(Deferred.await(running))).access
+      yield* obtain.pipe(
+        Effect.exit,
+        Effect.flatMap((exit) => Effect.zipRight(Ref.set(inflight, undefined), Deferred.done(mine, exit))),
+        // the request outlives an interrupted caller: others may be waiting for it
+        Effect.forkIn(scope)
+      )
+      return (yield* restore(Deferred.await(mine))).access
+    })
+  )
+
+  const service: HelloAssoAuth.Service = {
+    token: Effect.flatMap(
+      Effect.zip(Clock.currentTimeMillis, Ref.get(state)),
+      ([now, current]) => current !== undefined && now < current.renewAt ? Effect.succeed(current.access) : renew
+    ),
+    invalidate: (token) =>
+      Ref.update(state, (current) =>
+        current !== undefined && Redacted.value(current.access) === Redacted.value(token)
+          ? { ...current, renewAt: Number.NEGATIVE_INFINITY }
+          : current)
+  }
+  return service
+})
+
+/** @internal */
+export const makeStatic = (token: Redacted.Redacted<string>): HelloAssoAuth.Service => ({
+  token: Effect.succeed(token),
+  invalidate: () => Effect.void
+})

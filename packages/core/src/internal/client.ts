@@ -1,0 +1,249 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { TokenProvider } from "../HelloAssoAuth.js"
+import type * as HelloAssoClient from "../HelloAssoClient.js"
+import { HelloAssoConfig } from "../HelloAssoConfig.js"
+import { DecodeError, HttpError } from "../HelloAssoError.js"
+import type { TransportError } from "../HelloAssoError.js"
+import * as ResponseError from "./responseError.js"
+import * as RetryPolicy from "./retryPolicy.js"
+import * as Transport from "./transport.js"
+import { userAgent } from "./userAgent.js"
+
+/** Headers that carry secrets, kept out of spans (the platform redacts `authorization` already). */
+const SECRET_HEADERS = [
+  "x-mfa-access-authorization",
+  "x-mfa-sms-access-authorization",
+  "x-mfa-password-authorization"
+]
+
+const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+
+const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownEither(schema)
+    decoders.set(schema, decode)
+  }
+  return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
+}
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.map((key, i) => typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`).join("")
+
+const MAX_DETAIL = 300
+
+/** Response bodies hold personal data: the detail keeps the expectation, clipped. */
+const decodeError = (operation: string, error: ParseResult.ParseError): DecodeError => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  const detail = issue?.message ?? "the body does not match the expected schema"
+  return new DecodeError({
+    operation,
+    reason: "Schema",
+    path: issue === undefined ? "" : formatPath(issue.path),
+    detail: detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail
+  })
+}
+
+/** An answer, its body read when it is needed to decide. */
+interface Answer {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly response: HttpClientResponse.HttpClientResponse
+  /** The body, unless it is left to stream. */
+  readonly body: string | undefined
+}
+
+const isSuccess = (status: number): boolean => status >= 200 && status < 300
+
+/** @internal */
+export const make = Effect.gen(function*() {
+  const config = yield* HelloAssoConfig
+  const tokens = yield* TokenProvider
+  const http = (yield* HttpClient.HttpClient).pipe(
+    // redirects are not followed: a redirect to another host must never carry the token
+    HttpClient.transformResponse((effect) =>
+      Effect.flatMap(
+        Effect.serviceOption(FetchHttpClient.RequestInit),
+        (init) =>
+          Effect.provideService(effect, FetchHttpClient.RequestInit, {
+            ...Option.getOrElse(init, () => ({})),
+            redirect: "manual"
+          })
+      )
+    ),
+    HttpClient.transformResponse(
+      Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
+    )
+  )
+  const agent = userAgent(config)
+  const basePath = new URL(config.apiUrl).pathname.replace(/\/$/, "")
+
+  const infoOf = (request: HelloAssoClient.Request): Transport.RequestInfo => ({
+    operation: request.operation,
+    method: request.method,
+    path: `${basePath}/${request.path.map(encodeURIComponent).join("/")}`
+  })
+
+  const build = (request: HelloAssoClient.Request, token: Redacted.Redacted<string>) => {
+    const headers: Record<string, string> = {
+      accept: request.accept ?? "application/json",
+      "user-agent": agent,
+      authorization: `Bearer ${Redacted.value(token)}`
+    }
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      headers[name.toLowerCase()] = Redacted.isRedacted(value) ? Redacted.value(value) : value
+    }
+    const url = `${config.apiUrl}/${request.path.map(encodeURIComponent).join("/")}`
+    return HttpClientRequest.make(request.method)(url).pipe(
+      HttpClientRequest.setHeaders(headers),
+      HttpClientRequest.setUrlParams(UrlParams.fromInput(request.query ?? []))
+    )
+  }
+
+  /**
+   * One exchange within the timeout (the body included when `readBody` or on failure); a 401 invalidates the
+   * token, and a GET is replayed once with a fresh one.
+   */
+  const exchange = (request: HelloAssoClient.Request, info: Transport.RequestInfo, readBody: boolean) => {
+    const send = (token: Redacted.Redacted<string>) =>
+      Transport.withTimeout(
+        info,
+        config.timeout,
+        Effect.flatMap(
+          Effect.mapError(http.execute(build(request, token)), (error) => Transport.transportError(info, error)),
+          (response): Effect.Effect<Answer, TransportError> =>
+            readBody || !isSuccess(response.status)
+              ? Effect.map(
+                Effect.mapError(response.text, (error) => Transport.transportError(info, error)),
+                (body) => ({ status: response.status, headers: response.headers, response, body })
+              )
+              : Effect.succeed({ status: response.status, headers: response.headers, response, body: undefined })
+        )
+      )
+    return Effect.gen(function*() {
+      const token = yield* tokens.token
+      const answer = yield* send(token)
+      if (answer.status !== 401) return answer
+      yield* tokens.invalidate(token)
+      if (request.method !== "GET") return answer
+      const fresh = yield* tokens.token
+      const replayed = yield* send(fresh)
+      if (replayed.status === 401) yield* tokens.invalidate(fresh)
+      return replayed
+    })
+  }
+
+  const failure = <E>(
+    info: Transport.RequestInfo,
+    answer: Answer,
+    mapError: (response: HelloAssoClient.FailedResponse) => E
+  ): Effect.Effect<never, E | HttpError> =>
+    Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<never, E | HttpError> => {
+      const retryAfterMillis = RetryPolicy.parseRetryAfter(answer.headers["retry-after"], now)
+      if (answer.status >= 300 && answer.status < 400) {
+        return Effect.fail(
+          new HttpError({
+            operation: info.operation,
+            reason: "Unexpected",
+            status: answer.status,
+            method: info.method,
+            path: info.path,
+            detail: "redirect not followed"
+          })
+        )
+      }
+      return Effect.fail(mapError({ ...info, status: answer.status, body: answer.body ?? "", retryAfterMillis }))
+    })
+
+  const defaultMapError = (response: HelloAssoClient.FailedResponse) => {
+    const error = ResponseError.apiError(response)
+    return error._tag === "HttpError" && response.retryAfterMillis !== undefined
+      ? new HttpError({ ...error, retryAfterMillis: response.retryAfterMillis })
+      : error
+  }
+
+  /** GETs retry on transient failures; anything else only when it was never sent. */
+  const classify = (request: HelloAssoClient.Request) => (error: unknown): Transport.RetryHint | undefined => {
+    if (typeof error !== "object" || error === null) return undefined
+    const tagged = error as { readonly _tag?: string }
+    if (tagged._tag === "TransportError") {
+      const transport = error as TransportError
+      return transport.reason === "Connect" || request.method === "GET" ? { retryAfterMillis: undefined } : undefined
+    }
+    if (tagged._tag === "HttpError" && request.method === "GET") {
+      const http = error as HttpError
+      return Transport.TRANSIENT_STATUSES.has(http.status) ? { retryAfterMillis: http.retryAfterMillis } : undefined
+    }
+    return undefined
+  }
+
+  const json = <A, I, E = HelloAssoClient.RequestError>(
+    request: HelloAssoClient.Request,
+    schema: Schema.Schema<A, I>,
+    options?: { readonly mapError?: ((response: HelloAssoClient.FailedResponse) => E) | undefined }
+  ): Effect.Effect<A, E | HelloAssoClient.RequestError | DecodeError> => {
+    const info = infoOf(request)
+    const decode = decoderOf(schema)
+    const mapError = options?.mapError ??
+      (defaultMapError as unknown as (response: HelloAssoClient.FailedResponse) => E)
+    const attempt = Effect.flatMap(
+      exchange(request, info, true),
+      (answer): Effect.Effect<A, E | HttpError | DecodeError> => {
+        if (!isSuccess(answer.status)) return failure(info, answer, mapError)
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(answer.body!)
+        } catch (cause) {
+          return Effect.fail(
+            new DecodeError({
+              operation: info.operation,
+              reason: "InvalidJson",
+              path: "",
+              detail: cause instanceof Error ? cause.message : "the body is not JSON"
+            })
+          )
+        }
+        const decoded = decode(parsed)
+        return Either.isRight(decoded)
+          ? Effect.succeed(decoded.right)
+          : Effect.fail(decodeError(info.operation, decoded.left))
+      }
+    )
+    return Transport.retrying(attempt, config.retry, classify(request))
+  }
+
+  const bytes = (request: HelloAssoClient.Request): Stream.Stream<Uint8Array, HelloAssoClient.RequestError> => {
+    const info = infoOf(request)
+    const attempt = Effect.flatMap(
+      exchange(request, info, false),
+      (answer) => isSuccess(answer.status) ? Effect.succeed(answer) : failure(info, answer, defaultMapError)
+    )
+    return Stream.unwrap(
+      Effect.map(Transport.retrying(attempt, config.retry, classify(request)), (answer) =>
+        answer.response.stream.pipe(
+          Stream.mapError((error) => Transport.transportError(info, error)),
+          // the timeout bounds each wait for the next chunk of the body
+          Stream.timeoutFail(
+            () => Transport.timeoutError(info, config.timeout),
+            config.timeout
+          )
+        ))
+    )
+  }
+
+  const service: HelloAssoClient.Service = { json, bytes }
+  return service
+})

@@ -1,0 +1,243 @@
+/**
+ * Inputs are checked before any request is sent, with a `ValidationError` naming the field. Path segments are
+ * checked here and percent-encoded by the client.
+ */
+import * as DateTime from "effect/DateTime"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { ValidationError } from "../HelloAssoError.js"
+import * as Payment from "../Payment.js"
+import { INT32_MAX } from "./int32.js"
+import * as IsoDateTime from "./isoDateTime.js"
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+
+const FORBIDDEN_IN_SEGMENT: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\//, "must not contain '/'"],
+  [/\\/, "must not contain '\\'"],
+  [/\?/, "must not contain '?'"],
+  [/#/, "must not contain '#'"],
+  [/%/, "must not contain '%' (it is percent-encoded for you)"],
+  [/\s/, "must not contain spaces"],
+  [CONTROL, "must not contain control characters"]
+]
+
+const MAX_SLUG = 250
+
+/** A slug that is safe as one path segment: no separator, no dot segment, nothing a URL would normalise. */
+const Slug = Schema.String.pipe(Schema.filter((slug) => {
+  if (slug.length === 0) return "must not be empty"
+  if (slug.length > MAX_SLUG) return `is too long (${slug.length} characters, at most ${MAX_SLUG})`
+  if (slug === "." || slug === "..") return "must not be '.' or '..'"
+  for (const [pattern, message] of FORBIDDEN_IN_SEGMENT) if (pattern.test(slug)) return message
+  return true
+}))
+
+const isInteger = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n)
+
+const PositiveInt32 = Schema.Number.pipe(
+  Schema.filter((n) => isInteger(n) && n >= 1 && n <= INT32_MAX || `must be an integer from 1 to ${INT32_MAX}`)
+)
+
+const Cents = Schema.Number.pipe(
+  Schema.filter((n) =>
+    isInteger(n) && n >= 0 && n <= INT32_MAX || `must be a whole number of cents from 0 to ${INT32_MAX}`
+  )
+)
+
+const PageSize = Schema.Number.pipe(
+  Schema.filter((n) => isInteger(n) && n >= 1 && n <= 100 || "must be an integer from 1 to 100")
+)
+
+const Text = (max: number, allowNewLines = false) =>
+  Schema.String.pipe(Schema.filter((text) => {
+    if (text.length > max) return `is too long (${text.length} characters, at most ${max})`
+    const control = allowNewLines ? text.replace(/\r?\n/g, "") : text
+    return !CONTROL.test(control) || "must not contain control characters"
+  }))
+
+const ContinuationToken = Schema.String.pipe(Schema.filter((token) => {
+  if (token.length === 0) return "must not be empty"
+  if (token.length > 4096) return "is too long (at most 4096 characters)"
+  return !/[\s\u0000-\u001f\u007f]/.test(token) || "must not contain spaces or control characters"
+}))
+
+const oneOf = <L extends string>(name: string, known: ReadonlyArray<L>) =>
+  Schema.String.pipe(
+    Schema.filter((value) => known.includes(value as L) || `is not a known ${name} (one of ${known.join(", ")})`)
+  ) as unknown as Schema.Schema<L, string>
+
+const FormType = oneOf("form type", Payment.FormType.known)
+const PaymentState = oneOf("payment state", Payment.PaymentState.known)
+const SortField = oneOf("sort field", Payment.SortField.known)
+const SortOrder = oneOf("sort order", Payment.SortOrder.known)
+
+/** A date as the caller gave it, checked, with the ISO string to send. */
+interface DateParam {
+  readonly iso: string
+  readonly millis: number
+}
+
+const DateInput = Schema.transformOrFail(Schema.Unknown, Schema.Struct({ iso: Schema.String, millis: Schema.Number }), {
+  strict: true,
+  decode: (input, _, ast) => {
+    if (input instanceof Date) {
+      return Number.isNaN(input.getTime())
+        ? ParseResult.fail(new ParseResult.Type(ast, input, "is an invalid Date"))
+        : ParseResult.succeed({ iso: input.toISOString(), millis: input.getTime() })
+    }
+    if (DateTime.isDateTime(input)) {
+      return ParseResult.succeed({ iso: IsoDateTime.format(input), millis: DateTime.toEpochMillis(input) })
+    }
+    if (typeof input === "string") {
+      const parsed = IsoDateTime.parse(input)
+      return parsed === undefined
+        ? ParseResult.fail(new ParseResult.Type(ast, input, "is not an ISO 8601 date-time"))
+        : ParseResult.succeed({ iso: input, millis: DateTime.toEpochMillis(parsed) })
+    }
+    return ParseResult.fail(new ParseResult.Type(ast, input, "must be a Date, a DateTime or an ISO 8601 string"))
+  },
+  encode: (param) => ParseResult.succeed(param.iso)
+})
+
+/** An MFA token: a non-empty `Redacted` string. Messages never show the value. */
+const MfaToken = Schema.declare(
+  (u): u is Redacted.Redacted<string> =>
+    Redacted.isRedacted(u) && typeof Redacted.value(u) === "string" && (Redacted.value(u) as string).trim() !== "",
+  { message: () => "must be a non-empty Redacted string" }
+)
+
+const optional = Schema.optional
+
+const dateRange = <A extends { readonly from?: DateParam | undefined; readonly to?: DateParam | undefined }>(
+  params: A
+) =>
+  params.from === undefined || params.to === undefined || params.from.millis < params.to.millis ||
+  { path: ["to"], message: "must be after from" }
+
+const listFields = {
+  organizationSlug: Slug,
+  from: optional(DateInput),
+  to: optional(DateInput),
+  userSearchKey: optional(Text(200)),
+  states: optional(Schema.Array(PaymentState)),
+  sortField: optional(SortField),
+  sortOrder: optional(SortOrder),
+  pageSize: optional(PageSize),
+  continuationToken: optional(ContinuationToken),
+  withCount: optional(Schema.Boolean)
+}
+
+/** @internal */
+export const OrganizationParams = Schema.Struct({ ...listFields, pageIndex: optional(PositiveInt32) }).pipe(
+  Schema.filter(dateRange)
+)
+
+/** @internal */
+export const FormParams = Schema.Struct({
+  ...listFields,
+  pageIndex: optional(PositiveInt32),
+  formType: FormType,
+  formSlug: Slug
+}).pipe(Schema.filter(dateRange))
+
+/** @internal */
+export const ExportParams = Schema.Struct({
+  organizationSlug: Slug,
+  format: Schema.Literal("csv", "xlsx").annotations({ message: () => "must be \"csv\" or \"xlsx\"" }),
+  from: optional(DateInput),
+  to: optional(DateInput),
+  userSearchKey: optional(Text(200)),
+  states: optional(Schema.Array(PaymentState)),
+  sortField: optional(SortField),
+  sortOrder: optional(SortOrder)
+}).pipe(Schema.filter(dateRange))
+
+/** @internal */
+export const SearchParams = Schema.Struct({
+  organizationSlug: Slug,
+  from: optional(DateInput),
+  to: optional(DateInput),
+  pageSize: optional(PageSize),
+  continuationToken: optional(ContinuationToken),
+  formTypes: optional(Schema.Array(FormType)),
+  formType: optional(FormType),
+  states: optional(Schema.Array(PaymentState)),
+  userId: optional(PositiveInt32),
+  searchKey: optional(Text(200)),
+  amount: optional(Cents),
+  sortField: optional(SortField),
+  sortOrder: optional(SortOrder)
+}).pipe(Schema.filter(dateRange))
+
+/** @internal */
+export const GetParams = Schema.Struct({
+  paymentId: PositiveInt32,
+  withFailedRefundOperation: optional(Schema.Boolean)
+})
+
+/** @internal */
+export const RefundParams = Schema.Struct({
+  paymentId: PositiveInt32,
+  amount: optional(Cents),
+  comment: optional(Text(1000, true)),
+  cancelOrder: optional(Schema.Boolean),
+  sendRefundMail: optional(Schema.Boolean),
+  mfa: optional(Schema.Struct({
+    accessToken: optional(MfaToken),
+    smsAccessToken: optional(MfaToken),
+    passwordToken: optional(MfaToken)
+  }))
+})
+
+/** @internal */
+export const StreamOptions = Schema.Struct({
+  prefetch: optional(
+    Schema.Number.pipe(Schema.filter((n) => isInteger(n) && n >= 0 && n <= 16 || "must be an integer from 0 to 16"))
+  ),
+  concurrency: optional(
+    Schema.Number.pipe(Schema.filter((n) => isInteger(n) && n >= 1 && n <= 32 || "must be an integer from 1 to 32"))
+  ),
+  ordered: optional(Schema.Boolean)
+})
+
+const MAX_DETAIL = 200
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.map((key, i) => typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`).join("")
+
+const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+
+/**
+ * Checks inputs against a schema; the first problem becomes a `ValidationError` naming the field.
+ *
+ * @internal
+ */
+export const validate = <A, I>(
+  schema: Schema.Schema<A, I>,
+  input: unknown,
+  operation: string
+): Either.Either<A, ValidationError> => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "ignore" })
+    decoders.set(schema, decode)
+  }
+  const result = decode(input) as Either.Either<A, ParseResult.ParseError>
+  return Either.mapLeft(result, (error) => {
+    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+    const field = issue === undefined || issue.path.length === 0 ? "params" : formatPath(issue.path)
+    const message = issue?.message ?? "is invalid"
+    return new ValidationError({
+      operation,
+      source: "client",
+      field,
+      detail: message.length > MAX_DETAIL ? `${message.slice(0, MAX_DETAIL)}…` : message
+    })
+  })
+}
+
+/** @internal */
+export type SearchParamsType = typeof SearchParams.Type
