@@ -12,7 +12,14 @@ import * as Payment from "../Payment.js"
 import { INT32_MAX } from "./int32.js"
 import * as IsoDateTime from "./isoDateTime.js"
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+/** C0 and C1 control characters, DEL included. */
+const hasControl = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true
+  }
+  return false
+}
 
 const FORBIDDEN_IN_SEGMENT: ReadonlyArray<readonly [RegExp, string]> = [
   [/\//, "must not contain '/'"],
@@ -20,8 +27,7 @@ const FORBIDDEN_IN_SEGMENT: ReadonlyArray<readonly [RegExp, string]> = [
   [/\?/, "must not contain '?'"],
   [/#/, "must not contain '#'"],
   [/%/, "must not contain '%' (it is percent-encoded for you)"],
-  [/\s/, "must not contain spaces"],
-  [CONTROL, "must not contain control characters"]
+  [/\s/, "must not contain spaces"]
 ]
 
 const MAX_SLUG = 250
@@ -32,7 +38,7 @@ const Slug = Schema.String.pipe(Schema.filter((slug) => {
   if (slug.length > MAX_SLUG) return `is too long (${slug.length} characters, at most ${MAX_SLUG})`
   if (slug === "." || slug === "..") return "must not be '.' or '..'"
   for (const [pattern, message] of FORBIDDEN_IN_SEGMENT) if (pattern.test(slug)) return message
-  return true
+  return !hasControl(slug) || "must not contain control characters"
 }))
 
 const isInteger = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n)
@@ -55,13 +61,13 @@ const Text = (max: number, allowNewLines = false) =>
   Schema.String.pipe(Schema.filter((text) => {
     if (text.length > max) return `is too long (${text.length} characters, at most ${max})`
     const control = allowNewLines ? text.replace(/\r?\n/g, "") : text
-    return !CONTROL.test(control) || "must not contain control characters"
+    return !hasControl(control) || "must not contain control characters"
   }))
 
 const ContinuationToken = Schema.String.pipe(Schema.filter((token) => {
   if (token.length === 0) return "must not be empty"
   if (token.length > 4096) return "is too long (at most 4096 characters)"
-  return !/[\s\u0000-\u001f\u007f]/.test(token) || "must not contain spaces or control characters"
+  return !(/\s/.test(token) || hasControl(token)) || "must not contain spaces or control characters"
 }))
 
 const oneOf = <L extends string>(name: string, known: ReadonlyArray<L>) =>
