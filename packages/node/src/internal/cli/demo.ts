@@ -1,0 +1,201 @@
+/**
+ * `helloasso demo` (`pnpm start`): a tour of the client. Without `HELLOASSO_*` credentials it starts the
+ * simulator on 127.0.0.1 and drives it through the real Node stack over HTTP; with credentials it runs the
+ * read-only steps against HelloAsso. It never refunds real money.
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import type * as HelloAssoSimulator from "@helloasso-effect/core/HelloAssoSimulator"
+import type * as Payment from "@helloasso-effect/core/Payment"
+import * as Payments from "@helloasso-effect/core/Payments"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import * as NodeHelloAsso from "../../NodeHelloAsso.js"
+import * as NodeSimulatorServer from "../../NodeSimulatorServer.js"
+import * as Formats from "./formats.js"
+import * as Output from "./output.js"
+import { describePayment } from "./payments.js"
+import * as Progress from "./progress.js"
+
+const RealApi = Config.all({
+  clientId: Config.string("HELLOASSO_CLIENT_ID"),
+  clientSecret: Config.redacted("HELLOASSO_CLIENT_SECRET"),
+  organization: Config.string("HELLOASSO_ORGANIZATION"),
+  environment: Config.literal("production", "sandbox")("HELLOASSO_ENVIRONMENT").pipe(Config.withDefault("production"))
+}).pipe(Config.option)
+
+const heading = (n: number, text: string) => Console.log(`\n${n}. ${text}`)
+
+const tally = (entries: Map<string, { count: number; cents: number }>) =>
+  [...entries].sort((a, b) => b[1].count - a[1].count)
+    .map(([key, { cents, count }]) =>
+      `     ${key.padEnd(24)} ${String(count).padStart(7)}  ${Formats.euros(cents).padStart(14)}`
+    )
+    .join("\n")
+
+const add = (map: Map<string, { count: number; cents: number }>, key: string, cents: number) => {
+  const entry = map.get(key) ?? { count: 0, cents: 0 }
+  entry.count++
+  entry.cents += cents
+  map.set(key, entry)
+}
+
+interface Tour {
+  readonly organizationSlug: string
+  readonly outputDir: string
+  /** Refunds are made on the simulator only. */
+  readonly simulator: HelloAssoSimulator.Service | undefined
+}
+
+const tour = ({ organizationSlug, outputDir, simulator }: Tour) =>
+  Effect.gen(function*() {
+    const payments = yield* Payments.Payments
+    const started = yield* Clock.currentTimeMillis
+
+    // 1. every payment, streamed page after page (the next page is fetched while this one is counted)
+    yield* heading(1, `Streaming every payment of "${organizationSlug}"`)
+    const progress = yield* Progress.make()
+    const byState = new Map<string, { count: number; cents: number }>()
+    const byFormType = new Map<string, { count: number; cents: number }>()
+    let refundedCents = 0
+    let refundOperations = 0
+    let count = 0
+    let sample: Payment.Payment | undefined
+    let refundable: Payment.Payment | undefined
+    yield* payments.pagesByOrganization({ organizationSlug, pageSize: 100 }).pipe(
+      Stream.runForEach((page) => {
+        for (const payment of page.data) {
+          count++
+          add(byState, payment.state, payment.amount)
+          add(byFormType, Option.getOrElse(Option.flatMap(payment.order, (o) => o.formType), () => "?"), payment.amount)
+          refundedCents += Formats.refunded(payment)
+          refundOperations += payment.refundOperations.length
+          sample ??= Option.isSome(payment.payer) ? payment : undefined
+          if (
+            refundable === undefined && payment.state === "Authorized" && payment.amount >= 1000 &&
+            Option.getOrUndefined(payment.type) === "Credit" && payment.refundOperations.length === 0
+          ) refundable = payment
+        }
+        return progress.page(page.data.length)
+      })
+    )
+    yield* Console.log(`   ${yield* progress.done}`)
+
+    // 2. totals
+    yield* heading(2, "Totals")
+    yield* Console.log(`   by state:\n${tally(byState)}`)
+    yield* Console.log(`   by form type:\n${tally(byFormType)}`)
+    yield* Console.log(`   refunded: ${Formats.euros(refundedCents)} in ${refundOperations} refund operations`)
+
+    // 3. a search by payer name
+    const lastName = sample === undefined
+      ? undefined
+      : Option.getOrUndefined(Option.flatMap(sample.payer, (p) => p.lastName))
+    yield* heading(3, `Payments of payers named "${lastName ?? "-"}"`)
+    if (lastName !== undefined) {
+      const found = yield* payments.streamByOrganization({ organizationSlug, userSearchKey: lastName, pageSize: 100 })
+        .pipe(Stream.runCollect)
+      yield* Console.log(`   ${found.length} payments; the 5 most recent:`)
+      const rows = Formats.render("table", Formats.paymentColumns, [...found].slice(0, 5), true)
+      yield* Console.log(rows.trimEnd().split("\n").map((line) => `   ${line}`).join("\n"))
+    }
+
+    // 4. one payment's detail
+    if (sample !== undefined) {
+      yield* heading(4, `Detail of payment ${sample.id}`)
+      const detail = yield* payments.get(sample.id)
+      yield* Console.log(describePayment(detail).trimEnd().split("\n").map((line) => `   ${line}`).join("\n"))
+    }
+
+    // 5. a partial refund (simulator only)
+    yield* heading(5, "Partial refund")
+    let refunds = 0
+    if (simulator === undefined) {
+      yield* Console.log("   skipped: against the real API the demo never refunds money")
+    } else if (refundable !== undefined) {
+      const operation = yield* payments.refund(refundable.id, { amount: 500, comment: "Demo: trop-perçu" })
+      refunds++
+      yield* Console.log(
+        `   refund #${operation.id}: ${
+          Formats.euros(operation.amount)
+        } of payment ${refundable.id} (${operation.state})`
+      )
+      const after = yield* payments.get(refundable.id)
+      yield* Console.log(describePayment(after).trimEnd().split("\n").map((line) => `   ${line}`).join("\n"))
+    }
+
+    // 6. HelloAsso's CSV export, streamed to a file
+    yield* heading(6, "CSV export")
+    const file = Path.resolve(outputDir, `payments-${organizationSlug}.csv`)
+    yield* Effect.sync(() => Fs.mkdirSync(Path.dirname(file), { recursive: true }))
+    const bytes = yield* Effect.scoped(Effect.gen(function*() {
+      const output = yield* Output.open(file)
+      let total = 0
+      yield* payments.exportByOrganization({ organizationSlug, format: "csv" }).pipe(
+        Stream.runForEach((chunk) => {
+          total += chunk.length
+          return output.write(chunk)
+        })
+      )
+      return total
+    }))
+    yield* Console.log(`   ${bytes} bytes written to ${file}`)
+
+    const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000
+    yield* Console.log(
+      `\nDone in ${seconds.toFixed(1)} s: ${count} payments streamed, ${refunds} refund made, ` +
+        `export at ${file}`
+    )
+    if (simulator !== undefined) {
+      const stats = yield* simulator.stats
+      yield* Console.log(
+        `The simulator answered ${stats.requests} requests and granted ${stats.grants.clientCredentials} token` +
+          ` (${stats.grants.refreshToken} refreshes): one token, reused.`
+      )
+    }
+  })
+
+export const command = Command.make("demo", {
+  payments: Options.integer("payments").pipe(Options.withDefault(3000)),
+  seed: Options.integer("seed").pipe(Options.withDefault(2024)),
+  outputDir: Options.text("output-dir").pipe(Options.withDefault("out"))
+}, (args) =>
+  Effect.gen(function*() {
+    const real = yield* RealApi
+    if (Option.isSome(real)) {
+      yield* Console.log(`HelloAsso demo against the ${real.value.environment} API (read-only)`)
+      return yield* tour({
+        organizationSlug: real.value.organization,
+        outputDir: args.outputDir,
+        simulator: undefined
+      }).pipe(Effect.provide(NodeHelloAsso.layer({
+        environment: real.value.environment,
+        clientId: real.value.clientId,
+        clientSecret: real.value.clientSecret,
+        userAgent: "helloasso-demo"
+      })))
+    }
+    const server = yield* NodeSimulatorServer.make({ payments: args.payments, seed: args.seed })
+    const simulator = server.simulator
+    yield* Console.log(
+      `HelloAsso demo on the simulator at ${server.url}: ${simulator.paymentCount} payments of ` +
+        `"${simulator.organization.name}" (no HELLOASSO_CLIENT_ID / HELLOASSO_CLIENT_SECRET / HELLOASSO_ORGANIZATION set)`
+    )
+    yield* tour({ organizationSlug: simulator.organization.slug, outputDir: args.outputDir, simulator }).pipe(
+      Effect.provide(NodeHelloAsso.layer({
+        apiUrl: server.apiUrl,
+        tokenUrl: server.tokenUrl,
+        clientId: simulator.credentials.clientId,
+        clientSecret: simulator.credentials.clientSecret,
+        userAgent: "helloasso-demo"
+      }))
+    )
+  }).pipe(Effect.scoped)).pipe(
+    Command.withDescription("A tour of the client: on the simulator, or read-only on HelloAsso with HELLOASSO_* set")
+  )

@@ -1,0 +1,120 @@
+/**
+ * How the CLI prints payments: a table for people, JSON lines (the API's wire format) and CSV (written with
+ * csv-stringify) for programs.
+ */
+import * as Payment from "@helloasso-effect/core/Payment"
+import { stringify } from "csv-stringify/sync"
+import * as DateTime from "effect/DateTime"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+
+export type Format = "table" | "jsonl" | "csv"
+
+/** Cents as French euros: 3700 -> `37,00 €`. */
+export const euros = (cents: number): string =>
+  `${(cents / 100).toLocaleString("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`
+
+export const isoDate = (date: DateTime.DateTime): string =>
+  DateTime.isZoned(date) ? DateTime.formatIsoOffset(date) : DateTime.formatIso(date)
+
+/** `2024-06-07 14:11` in the offset HelloAsso sent (Paris time). */
+export const shortDate = (date: DateTime.DateTime): string => isoDate(date).slice(0, 16).replace("T", " ")
+
+export const text = (value: Option.Option<string | number | boolean>): string =>
+  Option.match(value, { onNone: () => "", onSome: String })
+
+interface Columns<A> {
+  readonly csv: ReadonlyArray<readonly [string, (a: A) => string | number]>
+  readonly table: ReadonlyArray<readonly [string, number, (a: A) => string]>
+  readonly json: (a: A) => unknown
+}
+
+const encodePayment = Schema.encodeSync(Payment.Payment)
+const encodePublicPayment = Schema.encodeSync(Payment.PublicPayment)
+
+export const payerName = (payer: Option.Option<Payment.Payer>): string =>
+  Option.match(payer, {
+    onNone: () => "",
+    onSome: (p) => [text(p.firstName), text(p.lastName)].filter((s) => s !== "").join(" ")
+  })
+
+export const paymentColumns: Columns<Payment.Payment> = {
+  csv: [
+    ["id", (p) => p.id],
+    ["date", (p) => isoDate(p.date)],
+    ["amount_cents", (p) => p.amount],
+    ["tip_cents", (p) => Option.getOrElse(p.amountTip, () => 0)],
+    ["state", (p) => p.state],
+    ["means", (p) => text(Option.orElse(p.paymentOffLineMean, () => p.paymentMeans))],
+    ["form_type", (p) => text(Option.flatMap(p.order, (o) => o.formType))],
+    ["form_slug", (p) => text(Option.flatMap(p.order, (o) => o.formSlug))],
+    ["order_id", (p) => text(Option.map(p.order, (o) => o.id))],
+    ["payer_first_name", (p) => text(Option.flatMap(p.payer, (o) => o.firstName))],
+    ["payer_last_name", (p) => text(Option.flatMap(p.payer, (o) => o.lastName))],
+    ["payer_email", (p) => text(Option.flatMap(p.payer, (o) => o.email))],
+    ["installment", (p) => text(p.installmentNumber)],
+    ["refunded_cents", (p) => refunded(p)]
+  ],
+  table: [
+    ["ID", 10, (p) => String(p.id)],
+    ["DATE", 16, (p) => shortDate(p.date)],
+    ["AMOUNT", 12, (p) => euros(p.amount)],
+    ["STATE", 12, (p) => p.state],
+    ["FORM", 26, (p) => text(Option.flatMap(p.order, (o) => o.formSlug))],
+    ["PAYER", 28, (p) => payerName(p.payer)]
+  ],
+  json: encodePayment
+}
+
+export const publicPaymentColumns: Columns<Payment.PublicPayment> = {
+  csv: [
+    ["id", (p) => p.id],
+    ["date", (p) => isoDate(p.date)],
+    ["amount_cents", (p) => p.amount],
+    ["status", (p) => p.status],
+    ["means", (p) => text(p.meansPayment)],
+    ["form_type", (p) => text(p.formType)],
+    ["order_id", (p) => p.orderId],
+    ["payer_first_name", (p) => text(p.payerFirstName)],
+    ["payer_last_name", (p) => text(p.payerLastName)],
+    ["user_id", (p) => text(p.userId)],
+    ["user_email", (p) => text(p.userEmail)]
+  ],
+  table: [
+    ["ID", 10, (p) => String(p.id)],
+    ["DATE", 16, (p) => shortDate(p.date)],
+    ["AMOUNT", 12, (p) => euros(p.amount)],
+    ["STATE", 12, (p) => p.status],
+    ["FORM TYPE", 12, (p) => text(p.formType)],
+    ["PAYER", 28, (p) => [text(p.payerFirstName), text(p.payerLastName)].filter((s) => s !== "").join(" ")]
+  ],
+  json: encodePublicPayment
+}
+
+/** What was refunded of a payment: its refund operations that did not fail. */
+export const refunded = (payment: Payment.Payment): number =>
+  payment.refundOperations
+    .filter((op) => !["Aborted", "Canceled", "Error", "Refused"].includes(op.status))
+    .reduce((sum, op) => sum + op.amount, 0)
+
+const cell = (value: string, width: number): string =>
+  value.length > width ? `${value.slice(0, width - 1)}…` : value.padEnd(width)
+
+/** Renders a batch of rows; `first` says whether the header goes before them. */
+export const render = <A>(format: Format, columns: Columns<A>, rows: ReadonlyArray<A>, first: boolean): string => {
+  switch (format) {
+    case "jsonl":
+      return rows.map((row) => `${JSON.stringify(columns.json(row))}\n`).join("")
+    case "csv":
+      return stringify(rows.map((row) => columns.csv.map(([, get]) => get(row))), {
+        header: first,
+        columns: columns.csv.map(([name]) => name)
+      })
+    case "table": {
+      const line = (cells: ReadonlyArray<string>) =>
+        `${cells.map((value, i) => cell(value, columns.table[i]![1])).join("  ").trimEnd()}\n`
+      const header = first ? line(columns.table.map(([name]) => name)) : ""
+      return header + rows.map((row) => line(columns.table.map(([, , get]) => get(row)))).join("")
+    }
+  }
+}
