@@ -11,6 +11,7 @@ const readmePath = Path.join(root, "README.md")
 const readme = Fs.readFileSync(readmePath, "utf8")
 const synced = readme.replace(
   /<!-- file: (\S+) -->\n```ts\n[\s\S]*?\n```/g,
-  (_, file: string) => `<!-- file: ${file} -->\n\`\`\`ts\n${Fs.readFileSync(Path.join(root, file), "utf8").trimEnd()}\n\`\`\``
+  (_, file: string) =>
+    `<!-- file: ${file} -->\n\`\`\`ts\n${Fs.readFileSync(Path.join(root, file), "utf8").trimEnd()}\n\`\`\``
 )
 Fs.writeFileSync(readmePath, synced)
