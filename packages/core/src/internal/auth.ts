@@ -7,7 +7,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
@@ -15,6 +14,7 @@ import type * as HelloAssoAuth from "../HelloAssoAuth.js"
 import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { AuthError } from "../HelloAssoError.js"
 import * as ResponseError from "./responseError.js"
+import * as ParseIssue from "./parseIssue.js"
 import * as RetryPolicy from "./retryPolicy.js"
 import * as Transport from "./transport.js"
 import { userAgent } from "./userAgent.js"
@@ -116,8 +116,7 @@ export const makeClientCredentials = Effect.gen(function*() {
           const decoded = decodeTokenResponse(body)
           if (Either.isLeft(decoded)) {
             // name the field, never the values: the body holds the tokens
-            const issue = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)[0]
-            const field = issue === undefined || issue.path.length === 0 ? "body" : issue.path.join(".")
+            const field = ParseIssue.describe(decoded.left).path || "body"
             return Effect.fail(
               new AuthError({
                 operation: OPERATION,

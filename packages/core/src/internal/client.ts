@@ -17,6 +17,7 @@ import type * as HelloAssoClient from "../HelloAssoClient.js"
 import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { DecodeError, HttpError } from "../HelloAssoError.js"
 import type { TransportError } from "../HelloAssoError.js"
+import * as ParseIssue from "./parseIssue.js"
 import * as ResponseError from "./responseError.js"
 import * as RetryPolicy from "./retryPolicy.js"
 import * as Transport from "./transport.js"
@@ -40,21 +41,10 @@ const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
   return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
 }
 
-const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.map((key, i) => typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`).join("")
-
-const MAX_DETAIL = 300
-
-/** Response bodies hold personal data: the detail keeps the expectation, clipped. */
+/** Response bodies hold personal data: the detail names the expectation, never the value. */
 const decodeError = (operation: string, error: ParseResult.ParseError): DecodeError => {
-  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  const detail = issue?.message ?? "the body does not match the expected schema"
-  return new DecodeError({
-    operation,
-    reason: "Schema",
-    path: issue === undefined ? "" : formatPath(issue.path),
-    detail: detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail
-  })
+  const { message, path } = ParseIssue.describe(error)
+  return new DecodeError({ operation, reason: "Schema", path, detail: message })
 }
 
 /** An answer, its body read when it is needed to decide. */

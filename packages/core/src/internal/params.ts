@@ -11,6 +11,7 @@ import { ValidationError } from "../HelloAssoError.js"
 import * as Payment from "../Payment.js"
 import { INT32_MAX } from "./int32.js"
 import * as IsoDateTime from "./isoDateTime.js"
+import * as ParseIssue from "./parseIssue.js"
 
 /** C0 and C1 control characters, DEL included. */
 const hasControl = (text: string): boolean => {
@@ -209,11 +210,6 @@ export const StreamOptions = Schema.Struct({
   ordered: optional(Schema.Boolean)
 })
 
-const MAX_DETAIL = 200
-
-const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.map((key, i) => typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`).join("")
-
 const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
 /**
@@ -233,15 +229,8 @@ export const validate = <A, I>(
   }
   const result = decode(input) as Either.Either<A, ParseResult.ParseError>
   return Either.mapLeft(result, (error) => {
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-    const field = issue === undefined || issue.path.length === 0 ? "params" : formatPath(issue.path)
-    const message = issue?.message ?? "is invalid"
-    return new ValidationError({
-      operation,
-      source: "client",
-      field,
-      detail: message.length > MAX_DETAIL ? `${message.slice(0, MAX_DETAIL)}…` : message
-    })
+    const { message, path } = ParseIssue.describe(error)
+    return new ValidationError({ operation, source: "client", field: path === "" ? "params" : path, detail: message })
   })
 }
 
