@@ -1,7 +1,7 @@
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import { HelloAssoError, Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeHelloAsso, NodeSimulatorServer } from "@helloasso-effect/node"
-import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, FastCheck as fc, Layer, Stream } from "effect"
 import { figures, runs } from "../support/figures.js"
 
@@ -36,9 +36,12 @@ const PERIOD = [Date.UTC(2023, 8, 1), Date.UTC(2025, 8, 1)] as const
 const iso = (fraction: number) => new Date(PERIOD[0] + fraction * (PERIOD[1] - PERIOD[0])).toISOString()
 
 const filterArb: fc.Arbitrary<Filter> = fc.record({
-  states: fc.option(fc.subarray(["Authorized", "Refunded", "Registered", "Refused", "Pending"] as const, { minLength: 1 }), {
-    nil: undefined
-  }),
+  states: fc.option(
+    fc.subarray(["Authorized", "Refunded", "Registered", "Refused", "Pending"] as const, { minLength: 1 }),
+    {
+      nil: undefined
+    }
+  ),
   window: fc.option(
     fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }))
       .filter(([a, b]) => b - a > 0.001),
@@ -168,7 +171,9 @@ describe("pagination oracle", () => {
               ...fastRetries(c.maxRetries)
             })
             yield* check(c).pipe(
-              Effect.provide(Layer.merge(client, Layer.succeed(HelloAssoSimulator.HelloAssoSimulator, server.simulator)))
+              Effect.provide(
+                Layer.merge(client, Layer.succeed(HelloAssoSimulator.HelloAssoSimulator, server.simulator))
+              )
             )
           }))
         )),

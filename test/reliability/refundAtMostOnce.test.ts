@@ -1,7 +1,7 @@
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import { HelloAssoError, Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeHelloAsso, NodeSimulatorServer } from "@helloasso-effect/node"
-import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, FastCheck as fc, Layer, Redacted } from "effect"
 import type { Scope } from "effect"
 import { figures, runs } from "../support/figures.js"
@@ -63,32 +63,36 @@ const faultPoints: ReadonlyArray<
 ]
 
 describe.each(transports)("refund at most once, %s", (name, transport) => {
-  it.live.each(faultPoints.map((point) => [point[0], point] as const))("%s", ([, [, fault, expectedOutcome, expectedMade]]) =>
-    Effect.gen(function*() {
-      const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
-      const payments = yield* Payments.Payments
-      const paymentId = (yield* refundable)[0]!
-      // over a socket, a connection the server accepted and then drops is a reset: ambiguous, never retried
-      const accepted = name === "loopback HTTP" && fault._tag === "RefuseConnection"
-      const outcome = accepted ? "unknown" : expectedOutcome
-      const made = accepted ? 0 : expectedMade
-      yield* simulator.setFaults([{ endpoint: "refund", on: [1], fault }])
-      const exit = yield* Effect.exit(payments.refund(paymentId, { amount: 100 }))
-      const count = (yield* simulator.stats).refunds.byPayment.get(paymentId) ?? 0
-      stats.add("fault points")
-      stats.add("faults injected", (yield* simulator.stats).faultsInjected)
-      if (outcome === "refunded") {
-        expect(Exit.isSuccess(exit)).toBe(true)
-      } else {
-        expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "RefundOutcomeUnknown", paymentId } } })
-      }
-      if (made === "0 or 1") expect(count).toBeLessThanOrEqual(1)
-      else expect(count).toBe(made)
-      stats.add("double refunds", count > 1 ? 1 : 0)
-      // reconciling shows exactly what was done
-      const detail = yield* payments.get(paymentId, { withFailedRefundOperation: true })
-      expect(detail.refundOperations.length).toBe(count)
-    }).pipe(Effect.provide(transport({ payments: 60 }))), 20_000)
+  it.live.each(faultPoints.map((point) => [point[0], point] as const))(
+    "%s",
+    ([, [, fault, expectedOutcome, expectedMade]]) =>
+      Effect.gen(function*() {
+        const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
+        const payments = yield* Payments.Payments
+        const paymentId = (yield* refundable)[0]!
+        // over a socket, a connection the server accepted and then drops is a reset: ambiguous, never retried
+        const accepted = name === "loopback HTTP" && fault._tag === "RefuseConnection"
+        const outcome = accepted ? "unknown" : expectedOutcome
+        const made = accepted ? 0 : expectedMade
+        yield* simulator.setFaults([{ endpoint: "refund", on: [1], fault }])
+        const exit = yield* Effect.exit(payments.refund(paymentId, { amount: 100 }))
+        const count = (yield* simulator.stats).refunds.byPayment.get(paymentId) ?? 0
+        stats.add("fault points")
+        stats.add("faults injected", (yield* simulator.stats).faultsInjected)
+        if (outcome === "refunded") {
+          expect(Exit.isSuccess(exit)).toBe(true)
+        } else {
+          expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "RefundOutcomeUnknown", paymentId } } })
+        }
+        if (made === "0 or 1") expect(count).toBeLessThanOrEqual(1)
+        else expect(count).toBe(made)
+        stats.add("double refunds", count > 1 ? 1 : 0)
+        // reconciling shows exactly what was done
+        const detail = yield* payments.get(paymentId, { withFailedRefundOperation: true })
+        expect(detail.refundOperations.length).toBe(count)
+      }).pipe(Effect.provide(transport({ payments: 60 }))),
+    20_000
+  )
 
   it.live("concurrent refunds of one payment: one is made, the others are refused", () =>
     Effect.gen(function*() {
@@ -127,44 +131,50 @@ describe("refund at most once, nothing listening", () => {
 })
 
 describe("refund at most once, random faults", () => {
-  it.live("every refund is made at most once, and the error says when the outcome is unknown", () =>
-    Effect.promise(() =>
-      fc.assert(
-        fc.asyncProperty(
-          fc.array(
-            fc.constantFrom(
-              ...faultPoints.filter(([, fault]) => fault._tag !== "Latency").map(([, fault]) => fault)
+  it.live(
+    "every refund is made at most once, and the error says when the outcome is unknown",
+    () =>
+      Effect.promise(() =>
+        fc.assert(
+          fc.asyncProperty(
+            fc.array(
+              fc.constantFrom(
+                ...faultPoints.filter(([, fault]) => fault._tag !== "Latency").map(([, fault]) => fault)
+              ),
+              { minLength: 1, maxLength: 8 }
             ),
-            { minLength: 1, maxLength: 8 }
-          ),
-          fc.integer({ min: 1, max: 1000 }),
-          (faults, seed) =>
-            Effect.runPromise(
-              Effect.gen(function*() {
-                const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
-                const payments = yield* Payments.Payments
-                const ids = (yield* refundable).slice(0, 8)
-                yield* simulator.setFaults(faults.map((fault, i) => ({ endpoint: "refund" as const, on: [i + 1], fault })))
-                for (const paymentId of ids) {
-                  const exit = yield* Effect.exit(payments.refund(paymentId, { amount: 100 }))
-                  const count = (yield* simulator.stats).refunds.byPayment.get(paymentId) ?? 0
-                  expect(count).toBeLessThanOrEqual(1)
-                  if (Exit.isSuccess(exit)) expect(count).toBe(1)
-                  else {
-                    const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-                    expect(HelloAssoError.isHelloAssoError(error)).toBe(true)
-                    // a refusal or a connection refused: certainly not made
-                    if (error?._tag === "RefundRejected" || error?._tag === "TransportError") expect(count).toBe(0)
-                    // made but not confirmed: the caller is told the outcome is unknown
-                    if (count === 1) expect(error?._tag).toBe("RefundOutcomeUnknown")
+            fc.integer({ min: 1, max: 1000 }),
+            (faults, seed) =>
+              Effect.runPromise(
+                Effect.gen(function*() {
+                  const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
+                  const payments = yield* Payments.Payments
+                  const ids = (yield* refundable).slice(0, 8)
+                  yield* simulator.setFaults(
+                    faults.map((fault, i) => ({ endpoint: "refund" as const, on: [i + 1], fault }))
+                  )
+                  for (const paymentId of ids) {
+                    const exit = yield* Effect.exit(payments.refund(paymentId, { amount: 100 }))
+                    const count = (yield* simulator.stats).refunds.byPayment.get(paymentId) ?? 0
+                    expect(count).toBeLessThanOrEqual(1)
+                    if (Exit.isSuccess(exit)) expect(count).toBe(1)
+                    else {
+                      const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+                      expect(HelloAssoError.isHelloAssoError(error)).toBe(true)
+                      // a refusal or a connection refused: certainly not made
+                      if (error?._tag === "RefundRejected" || error?._tag === "TransportError") expect(count).toBe(0)
+                      // made but not confirmed: the caller is told the outcome is unknown
+                      if (count === 1) expect(error?._tag).toBe("RefundOutcomeUnknown")
+                    }
+                    stats.add("random refunds")
                   }
-                  stats.add("random refunds")
-                }
-                stats.add("faults injected", (yield* simulator.stats).faultsInjected)
-              }).pipe(Effect.provide(inMemory({ payments: 200, seed })))
-            )
-        ),
-        { numRuns: runs(60), seed: 20261125 }
-      )
-    ), 120_000)
+                  stats.add("faults injected", (yield* simulator.stats).faultsInjected)
+                }).pipe(Effect.provide(inMemory({ payments: 200, seed })))
+              )
+          ),
+          { numRuns: runs(60), seed: 20261125 }
+        )
+      ),
+    120_000
+  )
 })

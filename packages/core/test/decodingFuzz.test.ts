@@ -1,8 +1,8 @@
-import { HelloAssoError, Payments } from "@helloasso-effect/core"
-import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { FetchHttpClient } from "@effect/platform"
-import { HelloAsso } from "@helloasso-effect/core"
 import { afterAll, describe, expect, it } from "@effect/vitest"
+import { HelloAssoError, Payments } from "@helloasso-effect/core"
+import { HelloAsso } from "@helloasso-effect/core"
+import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { Cause, Effect, Exit, FastCheck as fc, Layer, ManagedRuntime, Redacted } from "effect"
 
 /**
@@ -185,7 +185,9 @@ describe("decoding fuzz", () => {
         fc.boolean(),
         async (which, cut, contentType, html) => {
           const body = bodies[which]!
-          const text = html ? `<html><body>Maintenance ${cut}</body></html>` : body.slice(0, Math.floor(body.length * cut))
+          const text = html
+            ? `<html><body>Maintenance ${cut}</body></html>`
+            : body.slice(0, Math.floor(body.length * cut))
           await probe(0, json(text, contentType), readable)
         }
       ),

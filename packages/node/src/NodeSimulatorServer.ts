@@ -6,6 +6,7 @@
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as Headers from "@effect/platform/Headers"
 import type * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -93,7 +94,10 @@ export const make = (options: Options = {}): Effect.Effect<Service, ServeError, 
         return Effect.never
       })
     })
-    yield* httpServer.serve(app)
+    // the server's spans record request headers: MFA tokens are secrets too
+    yield* httpServer.serve(app).pipe(
+      Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, /^x-mfa-/])
+    )
     const address = httpServer.address as HttpServer.TcpAddress
     const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname
     const url = `http://${host}:${address.port}`
