@@ -15,10 +15,11 @@
  */
 import type * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
+import * as Codec from "./internal/codec.js"
 import { Int32 } from "./internal/int32.js"
 import { IsoDateTime } from "./internal/isoDateTime.js"
 import * as openEnum from "./internal/openEnum.js"
-import { optionalList, optionalNullable, withAlias } from "./internal/schemaHelpers.js"
+import { optionalList } from "./internal/schemaHelpers.js"
 
 // -----------------------------------------------------------------------------
 // scalars
@@ -441,26 +442,33 @@ export type SortOrder = typeof SortOrder.Type
 // models
 // -----------------------------------------------------------------------------
 
+// Each model is defined once, as codec fields: they give its Schema and the fast decoder the client uses.
+const date = Codec.date(IsoDateTime)
+const cents = Codec.int32(Cents)
+const int32 = Codec.int32(Int32)
+
 const MetaFields = {
-  createdAt: IsoDateTime,
-  updatedAt: IsoDateTime,
+  createdAt: Codec.required(date),
+  updatedAt: Codec.required(date),
   /** 2026 spec */
-  authorEmail: optionalNullable(Schema.String),
+  authorEmail: Codec.optional(Codec.string),
   /** 2026 spec */
-  expiresAt: optionalNullable(IsoDateTime)
+  expiresAt: Codec.optional(date)
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Meta extends Schema.Struct.Type<typeof MetaFields> {}
+export interface Meta extends Schema.Struct.Type<Codec.SchemaFields<typeof MetaFields>> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface MetaEncoded extends Schema.Struct.Encoded<typeof MetaFields> {}
+export interface MetaEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof MetaFields>> {}
+
+const MetaCodec = Codec.struct("Meta", MetaFields)
 
 /**
  * Creation and update dates of a resource.
@@ -468,29 +476,31 @@ export interface MetaEncoded extends Schema.Struct.Encoded<typeof MetaFields> {}
  * @since 0.1.0
  * @category models
  */
-export const Meta: Schema.Schema<Meta, MetaEncoded> = Schema.Struct(MetaFields).annotations({ identifier: "Meta" })
+export const Meta: Schema.Schema<Meta, MetaEncoded> = MetaCodec.schema
 
 const PaginationFields = {
-  pageSize: Int32,
+  pageSize: Codec.required(int32),
   /** -1 when the count was not computed. */
-  totalCount: Int32,
-  pageIndex: Int32,
+  totalCount: Codec.required(int32),
+  pageIndex: Codec.required(int32),
   /** -1 when the count was not computed. */
-  totalPages: Int32,
-  continuationToken: optionalNullable(Schema.String)
+  totalPages: Codec.required(int32),
+  continuationToken: Codec.optional(Codec.string)
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Pagination extends Schema.Struct.Type<typeof PaginationFields> {}
+export interface Pagination extends Schema.Struct.Type<Codec.SchemaFields<typeof PaginationFields>> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaginationEncoded extends Schema.Struct.Encoded<typeof PaginationFields> {}
+export interface PaginationEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PaginationFields>> {}
+
+const PaginationCodec = Codec.struct("Pagination", PaginationFields)
 
 /**
  * The pagination block of a page. `totalCount` and `totalPages` are often -1 (not computed); the continuation
@@ -499,9 +509,7 @@ export interface PaginationEncoded extends Schema.Struct.Encoded<typeof Paginati
  * @since 0.1.0
  * @category models
  */
-export const Pagination: Schema.Schema<Pagination, PaginationEncoded> = Schema.Struct(PaginationFields).annotations({
-  identifier: "Pagination"
-})
+export const Pagination: Schema.Schema<Pagination, PaginationEncoded> = PaginationCodec.schema
 
 /**
  * @since 0.1.0
@@ -521,6 +529,11 @@ export interface PageEncoded<I> {
   readonly pagination: PaginationEncoded
 }
 
+const pageFields = <A, I>(item: Codec.Codec<Schema.Schema<A, I>>) => ({
+  data: Codec.list(item),
+  pagination: Codec.required(PaginationCodec)
+})
+
 /**
  * A page of results. `data: null` decodes to an empty page.
  *
@@ -534,28 +547,30 @@ export const Page = <A, I, R>(item: Schema.Schema<A, I, R>): Schema.Schema<Page<
   })
 
 const PayerFields = {
-  email: optionalNullable(Schema.String),
-  address: optionalNullable(Schema.String),
-  city: optionalNullable(Schema.String),
-  zipCode: optionalNullable(Schema.String),
-  country: optionalNullable(Schema.String),
-  company: optionalNullable(Schema.String),
-  dateOfBirth: optionalNullable(IsoDateTime),
-  firstName: optionalNullable(Schema.String),
-  lastName: optionalNullable(Schema.String)
+  email: Codec.optional(Codec.string),
+  address: Codec.optional(Codec.string),
+  city: Codec.optional(Codec.string),
+  zipCode: Codec.optional(Codec.string),
+  country: Codec.optional(Codec.string),
+  company: Codec.optional(Codec.string),
+  dateOfBirth: Codec.optional(date),
+  firstName: Codec.optional(Codec.string),
+  lastName: Codec.optional(Codec.string)
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Payer extends Schema.Struct.Type<typeof PayerFields> {}
+export interface Payer extends Schema.Struct.Type<Codec.SchemaFields<typeof PayerFields>> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PayerEncoded extends Schema.Struct.Encoded<typeof PayerFields> {}
+export interface PayerEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PayerFields>> {}
+
+const PayerCodec = Codec.struct("Payer", PayerFields)
 
 /**
  * The person who paid, as they typed it on the form.
@@ -563,31 +578,33 @@ export interface PayerEncoded extends Schema.Struct.Encoded<typeof PayerFields> 
  * @since 0.1.0
  * @category models
  */
-export const Payer: Schema.Schema<Payer, PayerEncoded> = Schema.Struct(PayerFields).annotations({ identifier: "Payer" })
+export const Payer: Schema.Schema<Payer, PayerEncoded> = PayerCodec.schema
 
 const PaymentItemFields = {
-  id: ItemId,
-  amount: Cents,
-  shareAmount: Cents,
-  shareItemAmount: Cents,
-  shareOptionsAmount: optionalNullable(Cents),
-  initialAmount: optionalNullable(Cents),
-  type: optionalNullable(TierType),
-  state: optionalNullable(ItemState),
-  name: optionalNullable(Schema.String)
+  id: Codec.required(Codec.int32(ItemId)),
+  amount: Codec.required(cents),
+  shareAmount: Codec.required(cents),
+  shareItemAmount: Codec.required(cents),
+  shareOptionsAmount: Codec.optional(cents),
+  initialAmount: Codec.optional(cents),
+  type: Codec.optional(Codec.openEnum(TierType)),
+  state: Codec.optional(Codec.openEnum(ItemState)),
+  name: Codec.optional(Codec.string)
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentItem extends Schema.Struct.Type<typeof PaymentItemFields> {}
+export interface PaymentItem extends Schema.Struct.Type<Codec.SchemaFields<typeof PaymentItemFields>> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentItemEncoded extends Schema.Struct.Encoded<typeof PaymentItemFields> {}
+export interface PaymentItemEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PaymentItemFields>> {}
+
+const PaymentItemCodec = Codec.struct("PaymentItem", PaymentItemFields)
 
 /**
  * An item a payment pays for, with the share of the payment assigned to it (all in cents).
@@ -595,33 +612,34 @@ export interface PaymentItemEncoded extends Schema.Struct.Encoded<typeof Payment
  * @since 0.1.0
  * @category models
  */
-export const PaymentItem: Schema.Schema<PaymentItem, PaymentItemEncoded> = Schema.Struct(PaymentItemFields)
-  .annotations({ identifier: "PaymentItem" })
+export const PaymentItem: Schema.Schema<PaymentItem, PaymentItemEncoded> = PaymentItemCodec.schema
 
 const OrderLightFields = {
-  id: OrderId,
-  date: IsoDateTime,
-  formSlug: optionalNullable(Schema.String),
-  formType: optionalNullable(FormType),
-  organizationName: optionalNullable(Schema.String),
-  organizationSlug: optionalNullable(Schema.String),
-  organizationType: optionalNullable(OrganizationType),
-  organizationIsUnderColucheLaw: optionalNullable(Schema.Boolean),
-  checkoutIntentId: optionalNullable(CheckoutIntentId),
-  meta: optionalNullable(Meta)
+  id: Codec.required(Codec.int32(OrderId)),
+  date: Codec.required(date),
+  formSlug: Codec.optional(Codec.string),
+  formType: Codec.optional(Codec.openEnum(FormType)),
+  organizationName: Codec.optional(Codec.string),
+  organizationSlug: Codec.optional(Codec.string),
+  organizationType: Codec.optional(Codec.openEnum(OrganizationType)),
+  organizationIsUnderColucheLaw: Codec.optional(Codec.boolean),
+  checkoutIntentId: Codec.optional(Codec.int32(CheckoutIntentId)),
+  meta: Codec.optional(MetaCodec)
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface OrderLight extends Schema.Struct.Type<typeof OrderLightFields> {}
+export interface OrderLight extends Schema.Struct.Type<Codec.SchemaFields<typeof OrderLightFields>> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface OrderLightEncoded extends Schema.Struct.Encoded<typeof OrderLightFields> {}
+export interface OrderLightEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof OrderLightFields>> {}
+
+const OrderLightCodec = Codec.struct("OrderLight", OrderLightFields)
 
 /**
  * The order a payment belongs to, with its form and organization.
@@ -629,29 +647,36 @@ export interface OrderLightEncoded extends Schema.Struct.Encoded<typeof OrderLig
  * @since 0.1.0
  * @category models
  */
-export const OrderLight: Schema.Schema<OrderLight, OrderLightEncoded> = Schema.Struct(OrderLightFields).annotations({
-  identifier: "OrderLight"
-})
+export const OrderLight: Schema.Schema<OrderLight, OrderLightEncoded> = OrderLightCodec.schema
 
 const RefundOperationLightFields = {
-  id: RefundOperationId,
-  amount: Cents,
-  amountTip: optionalNullable(Cents),
-  status: OperationState,
-  meta: optionalNullable(Meta)
+  id: Codec.required(Codec.int32(RefundOperationId)),
+  amount: Codec.required(cents),
+  amountTip: Codec.optional(cents),
+  status: Codec.required(Codec.openEnum(OperationState)),
+  meta: Codec.optional(MetaCodec)
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RefundOperationLight extends Schema.Struct.Type<typeof RefundOperationLightFields> {}
+export interface RefundOperationLight
+  extends Schema.Struct.Type<Codec.SchemaFields<typeof RefundOperationLightFields>>
+{}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RefundOperationLightEncoded extends Schema.Struct.Encoded<typeof RefundOperationLightFields> {}
+export interface RefundOperationLightEncoded
+  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof RefundOperationLightFields>>
+{}
+
+// Real responses send `state` where the spec says `status`.
+const RefundOperationLightCodec = Codec.struct("RefundOperationLight", RefundOperationLightFields, {
+  alias: ["status", "state"]
+})
 
 /**
  * A refund operation as listed on a payment. Real responses send `state` where the spec says `status`; both
@@ -660,46 +685,45 @@ export interface RefundOperationLightEncoded extends Schema.Struct.Encoded<typeo
  * @since 0.1.0
  * @category models
  */
-export const RefundOperationLight: Schema.Schema<RefundOperationLight, RefundOperationLightEncoded> = withAlias(
-  Schema.Struct(RefundOperationLightFields),
-  "status",
-  "state"
-).annotations({ identifier: "RefundOperationLight" })
+export const RefundOperationLight: Schema.Schema<RefundOperationLight, RefundOperationLightEncoded> =
+  RefundOperationLightCodec.schema
 
 const PaymentFields = {
-  id: PaymentId,
-  amount: Cents,
-  amountTip: optionalNullable(Cents),
-  date: IsoDateTime,
-  state: PaymentState,
-  type: optionalNullable(PaymentType),
-  paymentMeans: optionalNullable(PaymentMeans),
-  paymentOffLineMean: optionalNullable(PaymentMeans),
-  installmentNumber: optionalNullable(Int32),
-  cashOutState: optionalNullable(PaymentCashOutState),
-  cashOutDate: optionalNullable(IsoDateTime),
+  id: Codec.required(Codec.int32(PaymentId)),
+  amount: Codec.required(cents),
+  amountTip: Codec.optional(cents),
+  date: Codec.required(date),
+  state: Codec.required(Codec.openEnum(PaymentState)),
+  type: Codec.optional(Codec.openEnum(PaymentType)),
+  paymentMeans: Codec.optional(Codec.openEnum(PaymentMeans)),
+  paymentOffLineMean: Codec.optional(Codec.openEnum(PaymentMeans)),
+  installmentNumber: Codec.optional(int32),
+  cashOutState: Codec.optional(Codec.openEnum(PaymentCashOutState)),
+  cashOutDate: Codec.optional(date),
   /** 2026 spec */
-  idCashOut: optionalNullable(CashOutId),
-  paymentReceiptUrl: optionalNullable(Schema.String),
-  fiscalReceiptUrl: optionalNullable(Schema.String),
-  order: optionalNullable(OrderLight),
-  payer: optionalNullable(Payer),
-  items: optionalList(PaymentItem),
-  meta: optionalNullable(Meta),
-  refundOperations: optionalList(RefundOperationLight)
+  idCashOut: Codec.optional(Codec.int32(CashOutId)),
+  paymentReceiptUrl: Codec.optional(Codec.string),
+  fiscalReceiptUrl: Codec.optional(Codec.string),
+  order: Codec.optional(OrderLightCodec),
+  payer: Codec.optional(PayerCodec),
+  items: Codec.list(PaymentItemCodec),
+  meta: Codec.optional(MetaCodec),
+  refundOperations: Codec.list(RefundOperationLightCodec)
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Payment extends Schema.Struct.Type<typeof PaymentFields> {}
+export interface Payment extends Schema.Struct.Type<Codec.SchemaFields<typeof PaymentFields>> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentEncoded extends Schema.Struct.Encoded<typeof PaymentFields> {}
+export interface PaymentEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PaymentFields>> {}
+
+const PaymentCodec = Codec.struct("Payment", PaymentFields)
 
 /**
  * A payment as the list endpoints return it (`Statistics.Payment`).
@@ -707,21 +731,19 @@ export interface PaymentEncoded extends Schema.Struct.Encoded<typeof PaymentFiel
  * @since 0.1.0
  * @category models
  */
-export const Payment: Schema.Schema<Payment, PaymentEncoded> = Schema.Struct(PaymentFields).annotations({
-  identifier: "Payment"
-})
+export const Payment: Schema.Schema<Payment, PaymentEncoded> = PaymentCodec.schema
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentDetail extends Schema.Struct.Type<typeof PaymentFields> {}
+export interface PaymentDetail extends Schema.Struct.Type<Codec.SchemaFields<typeof PaymentFields>> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentDetailEncoded extends Schema.Struct.Encoded<typeof PaymentFields> {}
+export interface PaymentDetailEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PaymentFields>> {}
 
 /**
  * A payment as `GET /payments/{paymentId}` returns it (`Statistics.PaymentDetail`), with its refund operations.
@@ -729,46 +751,48 @@ export interface PaymentDetailEncoded extends Schema.Struct.Encoded<typeof Payme
  * @since 0.1.0
  * @category models
  */
-export const PaymentDetail: Schema.Schema<PaymentDetail, PaymentDetailEncoded> = Schema.Struct(PaymentFields)
-  .annotations({ identifier: "PaymentDetail" })
+export const PaymentDetail: Schema.Schema<PaymentDetail, PaymentDetailEncoded> =
+  Codec.struct("PaymentDetail", PaymentFields).schema
 
 const PublicPaymentFields = {
-  id: PaymentId,
-  organizationId: OrganizationId,
-  orderId: OrderId,
-  amount: Cents,
-  date: IsoDateTime,
-  orderDate: IsoDateTime,
-  status: PaymentState,
-  formId: optionalNullable(FormId),
-  formType: optionalNullable(FormType),
-  meansPayment: optionalNullable(PaymentMeans),
-  cashOutState: optionalNullable(PaymentCashOutState),
-  authorizationDate: optionalNullable(IsoDateTime),
-  fiscalReceiptGenerated: optionalNullable(Schema.Boolean),
-  payerFirstName: optionalNullable(Schema.String),
-  payerLastName: optionalNullable(Schema.String),
-  userId: optionalNullable(UserId),
-  userFirstName: optionalNullable(Schema.String),
-  userLastName: optionalNullable(Schema.String),
-  userEmail: optionalNullable(Schema.String),
-  providerTitle: optionalNullable(Schema.String),
-  installmentNumber: optionalNullable(Int32),
-  meta: optionalNullable(Meta),
-  refundOperations: optionalList(RefundOperationLight)
+  id: Codec.required(Codec.int32(PaymentId)),
+  organizationId: Codec.required(Codec.int32(OrganizationId)),
+  orderId: Codec.required(Codec.int32(OrderId)),
+  amount: Codec.required(cents),
+  date: Codec.required(date),
+  orderDate: Codec.required(date),
+  status: Codec.required(Codec.openEnum(PaymentState)),
+  formId: Codec.optional(Codec.int32(FormId)),
+  formType: Codec.optional(Codec.openEnum(FormType)),
+  meansPayment: Codec.optional(Codec.openEnum(PaymentMeans)),
+  cashOutState: Codec.optional(Codec.openEnum(PaymentCashOutState)),
+  authorizationDate: Codec.optional(date),
+  fiscalReceiptGenerated: Codec.optional(Codec.boolean),
+  payerFirstName: Codec.optional(Codec.string),
+  payerLastName: Codec.optional(Codec.string),
+  userId: Codec.optional(Codec.int32(UserId)),
+  userFirstName: Codec.optional(Codec.string),
+  userLastName: Codec.optional(Codec.string),
+  userEmail: Codec.optional(Codec.string),
+  providerTitle: Codec.optional(Codec.string),
+  installmentNumber: Codec.optional(int32),
+  meta: Codec.optional(MetaCodec),
+  refundOperations: Codec.list(RefundOperationLightCodec)
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PublicPayment extends Schema.Struct.Type<typeof PublicPaymentFields> {}
+export interface PublicPayment extends Schema.Struct.Type<Codec.SchemaFields<typeof PublicPaymentFields>> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PublicPaymentEncoded extends Schema.Struct.Encoded<typeof PublicPaymentFields> {}
+export interface PublicPaymentEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PublicPaymentFields>> {}
+
+const PublicPaymentCodec = Codec.struct("PublicPayment", PublicPaymentFields, { alias: ["status", "state"] })
 
 /**
  * A payment as the search endpoint returns it (`PublicPaymentModel`, 2024 spec). Its state is in `status`; real
@@ -777,33 +801,31 @@ export interface PublicPaymentEncoded extends Schema.Struct.Encoded<typeof Publi
  * @since 0.1.0
  * @category models
  */
-export const PublicPayment: Schema.Schema<PublicPayment, PublicPaymentEncoded> = withAlias(
-  Schema.Struct(PublicPaymentFields),
-  "status",
-  "state"
-).annotations({ identifier: "PublicPayment" })
+export const PublicPayment: Schema.Schema<PublicPayment, PublicPaymentEncoded> = PublicPaymentCodec.schema
 
 const RefundOperationFields = {
-  id: RefundOperationId,
-  paymentId: PaymentId,
-  amount: Cents,
-  creationDate: IsoDateTime,
-  state: OperationState,
-  cancelOrder: optionalNullable(Schema.Boolean),
-  sendRefundMail: optionalNullable(Schema.Boolean)
+  id: Codec.required(Codec.int32(RefundOperationId)),
+  paymentId: Codec.required(Codec.int32(PaymentId)),
+  amount: Codec.required(cents),
+  creationDate: Codec.required(date),
+  state: Codec.required(Codec.openEnum(OperationState)),
+  cancelOrder: Codec.optional(Codec.boolean),
+  sendRefundMail: Codec.optional(Codec.boolean)
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RefundOperation extends Schema.Struct.Type<typeof RefundOperationFields> {}
+export interface RefundOperation extends Schema.Struct.Type<Codec.SchemaFields<typeof RefundOperationFields>> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RefundOperationEncoded extends Schema.Struct.Encoded<typeof RefundOperationFields> {}
+export interface RefundOperationEncoded
+  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof RefundOperationFields>>
+{}
 
 /**
  * The refund operation `POST /payments/{paymentId}/refund` returns. Its state is in `state`; responses that send
@@ -812,11 +834,8 @@ export interface RefundOperationEncoded extends Schema.Struct.Encoded<typeof Ref
  * @since 0.1.0
  * @category models
  */
-export const RefundOperation: Schema.Schema<RefundOperation, RefundOperationEncoded> = withAlias(
-  Schema.Struct(RefundOperationFields),
-  "state",
-  "status"
-).annotations({ identifier: "RefundOperation" })
+export const RefundOperation: Schema.Schema<RefundOperation, RefundOperationEncoded> =
+  Codec.struct("RefundOperation", RefundOperationFields, { alias: ["state", "status"] }).schema
 
 /**
  * A page of `Payment`, as the form and organization list endpoints return it.
@@ -824,9 +843,8 @@ export const RefundOperation: Schema.Schema<RefundOperation, RefundOperationEnco
  * @since 0.1.0
  * @category models
  */
-export const PaymentPage: Schema.Schema<Page<Payment>, PageEncoded<PaymentEncoded>> = Page(Payment).annotations({
-  identifier: "Page<Payment>"
-})
+export const PaymentPage: Schema.Schema<Page<Payment>, PageEncoded<PaymentEncoded>> =
+  Codec.struct("Page<Payment>", pageFields(PaymentCodec)).schema
 
 /**
  * A page of `PublicPayment`, as the search endpoint returns it.
@@ -834,6 +852,5 @@ export const PaymentPage: Schema.Schema<Page<Payment>, PageEncoded<PaymentEncode
  * @since 0.1.0
  * @category models
  */
-export const PublicPaymentPage: Schema.Schema<Page<PublicPayment>, PageEncoded<PublicPaymentEncoded>> = Page(
-  PublicPayment
-).annotations({ identifier: "Page<PublicPayment>" })
+export const PublicPaymentPage: Schema.Schema<Page<PublicPayment>, PageEncoded<PublicPaymentEncoded>> =
+  Codec.struct("Page<PublicPayment>", pageFields(PublicPaymentCodec)).schema

@@ -141,6 +141,25 @@ export interface StreamOptions {
 }
 
 /**
+ * Options of the organization and form streams.
+ *
+ * `concurrency` (1 to 32, default 1) splits `[from, to)` into half-open date windows listed at the same time,
+ * each paginated as usual: a long listing costs about its number of pages divided by `concurrency` round trips
+ * instead of its number of pages. Without `from` (or `to`), one cheap query finds the date of the first (last)
+ * payment. Every payment is delivered once, in date order; `ordered: false` delivers pages as they come
+ * instead (each window's payments in order, windows interleaved). Windows need the default `sortField: "Date"`,
+ * and their errors carry no continuation token: resume a windowed listing with `from` / `to`, or list with
+ * `concurrency: 1` to get resumable errors.
+ *
+ * @since 0.1.0
+ * @category params
+ */
+export interface WindowOptions extends StreamOptions {
+  readonly concurrency?: number | undefined
+  readonly ordered?: boolean | undefined
+}
+
+/**
  * @since 0.1.0
  * @category params
  */
@@ -209,17 +228,17 @@ export interface Service {
   readonly listByForm: (params: FormParams) => Effect.Effect<Payment.Page<Payment.Payment>, ReadError>
   readonly pagesByForm: (
     params: FormParams,
-    options?: StreamOptions
+    options?: WindowOptions
   ) => Stream.Stream<Payment.Page<Payment.Payment>, ReadError>
-  readonly streamByForm: (params: FormParams, options?: StreamOptions) => Stream.Stream<Payment.Payment, ReadError>
+  readonly streamByForm: (params: FormParams, options?: WindowOptions) => Stream.Stream<Payment.Payment, ReadError>
   readonly listByOrganization: (params: ListParams) => Effect.Effect<Payment.Page<Payment.Payment>, ReadError>
   readonly pagesByOrganization: (
     params: ListParams,
-    options?: StreamOptions
+    options?: WindowOptions
   ) => Stream.Stream<Payment.Page<Payment.Payment>, ReadError>
   readonly streamByOrganization: (
     params: ListParams,
-    options?: StreamOptions
+    options?: WindowOptions
   ) => Stream.Stream<Payment.Payment, ReadError>
   /** HelloAsso's own CSV or XLSX export of the organization's payments, streamed as it arrives. */
   readonly exportByOrganization: (params: ExportParams) => Stream.Stream<Uint8Array, ReadError>

@@ -7,6 +7,7 @@ import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -17,6 +18,7 @@ import type * as HelloAssoClient from "../HelloAssoClient.js"
 import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { DecodeError, HttpError } from "../HelloAssoError.js"
 import type { TransportError } from "../HelloAssoError.js"
+import * as Codec from "./codec.js"
 import * as ParseIssue from "./parseIssue.js"
 import * as ResponseError from "./responseError.js"
 import * as RetryPolicy from "./retryPolicy.js"
@@ -32,10 +34,19 @@ const SECRET_HEADERS = [
 
 const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
+/**
+ * The decoder of a schema, built once: its fast decoder when it has one, the Schema's when that one gives up (to
+ * say where the body is wrong) or when there is none.
+ */
 const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
   let decode = decoders.get(schema)
   if (decode === undefined) {
-    decode = Schema.decodeUnknownEither(schema)
+    const slow = Schema.decodeUnknownEither(schema)
+    const fast = Codec.fastDecoder(schema)
+    decode = fast === undefined ? slow : (input: unknown) => {
+      const value = fast(input)
+      return value === Codec.FAIL ? slow(input) : Either.right(value)
+    }
     decoders.set(schema, decode)
   }
   return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
@@ -62,20 +73,19 @@ const isSuccess = (status: number): boolean => status >= 200 && status < 300
 export const make = Effect.gen(function*() {
   const config = yield* HelloAssoConfig
   const tokens = yield* TokenProvider
+  // redirects are not followed (a redirect to another host must never carry the token); fetch needs telling
+  const requestInit: RequestInit = {
+    ...Option.getOrElse(yield* Effect.serviceOption(FetchHttpClient.RequestInit), () => ({})),
+    redirect: "manual"
+  }
+  const redactedNames = [...yield* FiberRef.get(Headers.currentRedactedNames), ...SECRET_HEADERS]
   const http = (yield* HttpClient.HttpClient).pipe(
-    // redirects are not followed: a redirect to another host must never carry the token
     HttpClient.transformResponse((effect) =>
-      Effect.flatMap(
-        Effect.serviceOption(FetchHttpClient.RequestInit),
-        (init) =>
-          Effect.provideService(effect, FetchHttpClient.RequestInit, {
-            ...Option.getOrElse(init, () => ({})),
-            redirect: "manual"
-          })
+      Effect.locally(
+        Effect.provideService(effect, FetchHttpClient.RequestInit, requestInit),
+        Headers.currentRedactedNames,
+        redactedNames
       )
-    ),
-    HttpClient.transformResponse(
-      Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, ...SECRET_HEADERS])
     )
   )
   const agent = userAgent(config)

@@ -6,10 +6,24 @@ import * as Schema from "effect/Schema"
 /**
  * HelloAsso dates are ISO 8601 with a Paris offset and up to 7 fractional digits
  * (`2024-06-07T14:11:15.7442115+02:00`); generated mocks send `1962-04-17T16:08:49.0Z`. A date without an offset
- * is HelloAsso's local time, Europe/Paris.
+ * is HelloAsso's local time, Europe/Paris. Accepted: `YYYY-MM-DD[T ]hh:mm[:ss[.fffffffff]][Z|±hh[:]mm]`.
+ *
+ * Parsed by hand, character by character: a page of payments holds hundreds of dates.
  */
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/
+const digit = (input: string, at: number): number => {
+  const code = input.charCodeAt(at) - 48
+  return code >= 0 && code <= 9 ? code : -1
+}
+
+const number = (input: string, at: number, length: number): number => {
+  let n = 0
+  for (let i = at; i < at + length; i++) {
+    const d = digit(input, i)
+    if (d < 0) return -1
+    n = n * 10 + d
+  }
+  return n
+}
 
 const daysInMonth = (year: number, month: number): number =>
   month === 2 ?
@@ -56,35 +70,56 @@ const parisZone = (): DateTime.TimeZone.Named => (paris ??= DateTime.zoneUnsafeM
  * @internal
  */
 export const parse = (input: string): DateTime.Zoned | undefined => {
-  const m = ISO_DATE_TIME.exec(input)
-  if (m === null) return undefined
-  const year = +m[1]!
-  const month = +m[2]!
-  const day = +m[3]!
-  const hour = +m[4]!
-  const minute = +m[5]!
-  const second = m[6] === undefined ? 0 : +m[6]
-  const fraction = m[7]
-  const millis = fraction === undefined ? 0 : +(fraction.length >= 3 ? fraction.slice(0, 3) : fraction.padEnd(3, "0"))
-  if (
-    month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59
-  ) {
+  const length = input.length
+  if (length < 16 || input.charCodeAt(4) !== 45 || input.charCodeAt(7) !== 45 || input.charCodeAt(13) !== 58) {
     return undefined
   }
+  const separator = input.charCodeAt(10)
+  if (separator !== 84 && separator !== 116 && separator !== 32) return undefined // T, t or a space
+  const year = number(input, 0, 4)
+  const month = number(input, 5, 2)
+  const day = number(input, 8, 2)
+  const hour = number(input, 11, 2)
+  const minute = number(input, 14, 2)
+  let at = 16
+  let second = 0
+  let millis = 0
+  if (at < length && input.charCodeAt(at) === 58) {
+    second = number(input, at + 1, 2)
+    at += 3
+    if (at < length && (input.charCodeAt(at) === 46 || input.charCodeAt(at) === 44)) {
+      let digits = 0
+      at++
+      while (at < length && digit(input, at) >= 0) {
+        if (digits < 3) millis = millis * 10 + digit(input, at)
+        digits++
+        at++
+      }
+      if (digits === 0 || digits > 9) return undefined
+      for (let i = digits; i < 3; i++) millis *= 10
+    }
+  }
+  if (
+    year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 ||
+    minute < 0 || minute > 59 || second < 0 || second > 59
+  ) return undefined
   const wallClock = utcMillis(year, month, day, hour, minute, second, millis)
-  if (m[8] !== undefined) {
+  if (at === length) {
+    return Option.getOrUndefined(DateTime.makeZoned(wallClock, { timeZone: parisZone(), adjustForTimeZone: true }))
+  }
+  const sign = input.charCodeAt(at)
+  if ((sign === 90 || sign === 122) && at + 1 === length) { // Z or z
     return DateTime.unsafeMakeZoned(wallClock, { timeZone: offsetZone(0) })
   }
-  if (m[9] !== undefined) {
-    const offsetHours = +m[10]!
-    const offsetMinutes = +m[11]!
-    if (offsetHours > 18 || offsetMinutes > 59) return undefined
-    const offset = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000
-    return DateTime.unsafeMakeZoned(wallClock - offset, { timeZone: offsetZone(offset) })
+  if (sign !== 43 && sign !== 45) return undefined // + or -
+  const offsetHours = number(input, at + 1, 2)
+  const colon = input.charCodeAt(at + 3) === 58 ? 1 : 0
+  const offsetMinutes = number(input, at + 3 + colon, 2)
+  if (at + 5 + colon !== length || offsetHours < 0 || offsetHours > 18 || offsetMinutes < 0 || offsetMinutes > 59) {
+    return undefined
   }
-  return Option.getOrUndefined(
-    DateTime.makeZoned(wallClock, { timeZone: parisZone(), adjustForTimeZone: true })
-  )
+  const offset = (sign === 45 ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000
+  return DateTime.unsafeMakeZoned(wallClock - offset, { timeZone: offsetZone(offset) })
 }
 
 /**

@@ -23,6 +23,18 @@ export const withContinuationToken = <E extends HelloAssoError>(error: E, token:
   return new Class({ ...fields, continuationToken: token })
 }
 
+/**
+ * The same error, without a continuation token: the stream it ended cannot resume from one token.
+ *
+ * @internal
+ */
+export const withoutContinuationToken = <E extends HelloAssoError>(error: E): E => {
+  if (error.continuationToken === undefined) return error
+  const { _tag, continuationToken: _, ...fields } = error as E & { readonly _tag: string }
+  const Class = error.constructor as new(fields: object) => E
+  return new Class(fields)
+}
+
 type Cursor =
   | { readonly _tag: "Next"; readonly token: string | undefined }
   | { readonly _tag: "Done" }

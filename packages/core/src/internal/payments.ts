@@ -1,14 +1,16 @@
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import type * as HelloAssoClientModule from "../HelloAssoClient.js"
 import { HelloAssoClient } from "../HelloAssoClient.js"
-import { RefundOutcomeUnknown } from "../HelloAssoError.js"
+import { RefundOutcomeUnknown, ValidationError } from "../HelloAssoError.js"
 import * as Payment from "../Payment.js"
 import type * as Payments from "../Payments.js"
 import * as Pagination from "./pagination.js"
 import * as Params from "./params.js"
 import * as ResponseError from "./responseError.js"
+import * as Windows from "./windows.js"
 
 type Query = Array<readonly [string, string]>
 
@@ -60,6 +62,9 @@ const DEFAULT_PREFETCH = 1
 export const make = Effect.gen(function*() {
   const client = yield* HelloAssoClient
 
+  const invalid = (operation: string, field: string, detail: string) =>
+    Effect.fail(new ValidationError({ operation, source: "client", field, detail }))
+
   const checked = <A, I>(schema: Parameters<typeof Params.validate<A, I>>[0], input: unknown, operation: string) =>
     Either.match(Params.validate(schema, input, operation), { onLeft: Effect.fail, onRight: Effect.succeed })
 
@@ -100,6 +105,86 @@ export const make = Effect.gen(function*() {
           }).pipe(Stream.withSpan(operation, { attributes: attributes(params) }))
       )
     )
+
+  /**
+   * The pages of a list endpoint, over parallel date windows when `concurrency` > 1 (see `WindowOptions`).
+   */
+  const listPages = <
+    P extends Filters & Parameters<typeof pageQuery>[0] & {
+      readonly continuationToken?: string | undefined
+      readonly sortField?: string | undefined
+      readonly from?: { readonly iso: string; readonly millis: number } | undefined
+      readonly to?: { readonly iso: string; readonly millis: number } | undefined
+    }
+  >(
+    operation: string,
+    validated: Effect.Effect<P, ValidationError>,
+    options: Payments.WindowOptions | undefined,
+    path: (params: P) => ReadonlyArray<string>,
+    attributes: (params: P) => Record<string, unknown>
+  ): Stream.Stream<Payment.Page<Payment.Payment>, Payments.ReadError> =>
+    Stream.unwrap(Effect.gen(function*() {
+      const params = yield* validated
+      const opts = yield* streamOptions(options, operation)
+      const prefetch = opts.prefetch ?? DEFAULT_PREFETCH
+      const concurrency = opts.concurrency ?? 1
+      const span = Stream.withSpan(operation, {
+        attributes: { ...attributes(params), "helloasso.concurrency": concurrency }
+      })
+      if (concurrency === 1) {
+        return Pagination.pages({
+          operation,
+          start: params.continuationToken,
+          fetch: lister(path(params), operation, params),
+          prefetch
+        }).pipe(span)
+      }
+      if (params.continuationToken !== undefined) {
+        return yield* invalid(
+          operation,
+          "continuationToken",
+          "a listing over date windows cannot resume from a token: use concurrency 1"
+        )
+      }
+      if (params.sortField !== undefined && params.sortField !== "Date") {
+        return yield* invalid(operation, "concurrency", "date windows need sortField \"Date\"")
+      }
+      // the bounds the caller left open: one cheap query each, for the first and the last payment
+      const edge = (sortOrder: "Asc" | "Desc") =>
+        Effect.map(
+          lister(path(params), operation, { ...params, pageSize: 1, pageIndex: undefined, sortOrder })(undefined),
+          (page) => page.data[0] === undefined ? undefined : DateTime.toEpochMillis(page.data[0].date)
+        )
+      const [first, last] = yield* Effect.all([
+        params.from === undefined ? edge("Asc") : Effect.succeed(undefined),
+        params.to === undefined ? edge("Desc") : Effect.succeed(undefined)
+      ], { concurrency: 2 })
+      const from = params.from ??
+        (first === undefined ? undefined : { iso: new Date(first).toISOString(), millis: first })
+      // `to` is exclusive: just after the last payment (dates are read to the millisecond, and truncated)
+      const to = params.to ??
+        (last === undefined ? undefined : { iso: new Date(last + 1).toISOString(), millis: last + 1 })
+      if (from === undefined || to === undefined) return Stream.empty
+      const windows = Windows.plan({
+        from,
+        to,
+        count: concurrency * Windows.WINDOWS_PER_LANE,
+        descending: params.sortOrder !== "Asc"
+      })
+      return Windows.stream({
+        windows,
+        concurrency,
+        ordered: opts.ordered ?? true,
+        buffer: Math.max(Windows.PAGES_AHEAD, prefetch),
+        pages: (window) =>
+          Pagination.pages({
+            operation,
+            start: undefined,
+            fetch: lister(path(params), operation, { ...params, from: { iso: window.from }, to: { iso: window.to } }),
+            prefetch: 0
+          })
+      }).pipe(Stream.mapError(Pagination.withoutContinuationToken), span)
+    }))
 
   const formPath = (params: { organizationSlug: string; formType: string; formSlug: string }) => [
     "organizations",
@@ -142,11 +227,11 @@ export const make = Effect.gen(function*() {
     )
 
   const pagesByForm: Payments.Service["pagesByForm"] = (input, options) =>
-    pagesOf(
+    listPages(
       "Payments.pagesByForm",
       checked(Params.FormParams, input, "Payments.pagesByForm"),
       options,
-      (params) => lister(formPath(params), "Payments.pagesByForm", params),
+      formPath,
       listAttributes
     )
 
@@ -163,11 +248,11 @@ export const make = Effect.gen(function*() {
     )
 
   const pagesByOrganization: Payments.Service["pagesByOrganization"] = (input, options) =>
-    pagesOf(
+    listPages(
       "Payments.pagesByOrganization",
       checked(Params.OrganizationParams, input, "Payments.pagesByOrganization"),
       options,
-      (params) => lister(organizationPath(params), "Payments.pagesByOrganization", params),
+      organizationPath,
       listAttributes
     )
 

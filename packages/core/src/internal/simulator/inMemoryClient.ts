@@ -41,13 +41,14 @@ const networkError = (fault: ConnectionFault): Error => {
 export const make = (
   app: Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
 ): HttpClient.HttpClient =>
-  HttpClient.make((request, url, signal) =>
+  HttpClient.make((request, url) =>
     Effect.gen(function*() {
       const body = webBody(request)
+      // no abort signal: the application runs in this fiber, and interrupting the fiber interrupts it (a web
+      // Request that follows a signal also keeps listeners alive long after it is gone)
       const init: RequestInit & { duplex?: "half" } = {
         method: request.method,
         headers: request.headers,
-        signal,
         ...(body === undefined ? {} : { body, duplex: "half" })
       }
       const serverRequest = HttpServerRequest.fromWeb(new Request(url, init))
