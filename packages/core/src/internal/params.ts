@@ -236,3 +236,9 @@ export const validate = <A, I>(
 
 /** @internal */
 export type SearchParamsType = typeof SearchParams.Type
+
+/** @internal */
+export type OrganizationParamsType = typeof OrganizationParams.Type
+
+/** @internal */
+export type FormParamsType = typeof FormParams.Type

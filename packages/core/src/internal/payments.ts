@@ -1,8 +1,9 @@
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Redacted from "effect/Redacted"
+import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import type * as HelloAssoClientModule from "../HelloAssoClient.js"
 import { HelloAssoClient } from "../HelloAssoClient.js"
 import { RefundOutcomeUnknown, ValidationError } from "../HelloAssoError.js"
 import * as Payment from "../Payment.js"
@@ -14,40 +15,76 @@ import * as Windows from "./windows.js"
 
 type Query = Array<readonly [string, string]>
 
-interface Filters {
-  readonly from?: { readonly iso: string } | undefined
-  readonly to?: { readonly iso: string } | undefined
-  readonly userSearchKey?: string | undefined
-  readonly states?: ReadonlyArray<string> | undefined
+interface DateParam {
+  readonly iso: string
+  readonly millis: number
+}
+
+/** What every listing's checked parameters have. */
+interface ListingParams {
+  readonly organizationSlug: string
+  readonly from?: DateParam | undefined
+  readonly to?: DateParam | undefined
   readonly sortField?: string | undefined
   readonly sortOrder?: string | undefined
+  readonly pageSize?: number | undefined
+  readonly pageIndex?: number | undefined
+  readonly continuationToken?: string | undefined
+  readonly formSlug?: string | undefined
 }
 
-const filterQuery = (params: Filters): Query => {
-  const query: Query = []
-  if (params.from !== undefined) query.push(["from", params.from.iso])
-  if (params.to !== undefined) query.push(["to", params.to.iso])
-  if (params.userSearchKey !== undefined) query.push(["userSearchKey", params.userSearchKey])
-  // arrays go as repeated keys: states=Authorized&states=Refunded
-  for (const state of params.states ?? []) query.push(["states", state])
-  if (params.sortField !== undefined) query.push(["sortField", params.sortField])
-  if (params.sortOrder !== undefined) query.push(["sortOrder", params.sortOrder])
-  return query
+/**
+ * One listing endpoint: how its parameters are checked, and the request for one page (after the page whose
+ * continuation token is given).
+ */
+interface Listing<P extends ListingParams, A> {
+  readonly params: Schema.Schema<P, any>
+  readonly page: (
+    params: P,
+    operation: string,
+    token: string | undefined
+  ) => Effect.Effect<Payment.Page<A>, Payments.ReadError>
+  /** Whether the listing can run over parallel date windows (the list endpoints; `to` is exclusive there). */
+  readonly windows: boolean
 }
 
-const pageQuery = (
-  params: {
-    readonly pageSize?: number | undefined
-    readonly pageIndex?: number | undefined
+/** The query of the list endpoints; arrays go as repeated keys: `states=Authorized&states=Refunded`. */
+const listQuery = (
+  params: ListingParams & {
+    readonly userSearchKey?: string | undefined
+    readonly states?: ReadonlyArray<string> | undefined
     readonly withCount?: boolean | undefined
   },
   token: string | undefined
 ): Query => {
   const query: Query = []
+  if (params.from !== undefined) query.push(["from", params.from.iso])
+  if (params.to !== undefined) query.push(["to", params.to.iso])
+  if (params.userSearchKey !== undefined) query.push(["userSearchKey", params.userSearchKey])
+  for (const state of params.states ?? []) query.push(["states", state])
+  if (params.sortField !== undefined) query.push(["sortField", params.sortField])
+  if (params.sortOrder !== undefined) query.push(["sortOrder", params.sortOrder])
   if (params.pageSize !== undefined) query.push(["pageSize", String(params.pageSize)])
   if (token !== undefined) query.push(["continuationToken", token])
   else if (params.pageIndex !== undefined) query.push(["pageIndex", String(params.pageIndex)])
   if (params.withCount !== undefined) query.push(["withCount", String(params.withCount)])
+  return query
+}
+
+const searchQuery = (params: Params.SearchParamsType, token: string | undefined): Query => {
+  const query: Query = []
+  if (params.from !== undefined) query.push(["from", params.from.iso])
+  if (params.to !== undefined) query.push(["to", params.to.iso])
+  if (params.pageSize !== undefined) query.push(["pageSize", String(params.pageSize)])
+  if (token !== undefined) query.push(["continuationToken", token])
+  for (const formType of params.formTypes ?? []) query.push(["formTypes", formType])
+  if (params.formType !== undefined) query.push(["formType", params.formType])
+  for (const state of params.states ?? []) query.push(["states", state])
+  if (params.userId !== undefined) query.push(["userId", String(params.userId)])
+  if (params.searchKey !== undefined) query.push(["searchKey", params.searchKey])
+  if (params.amount !== undefined) query.push(["amount", String(params.amount)])
+  if (params.sortOrder !== undefined) query.push(["sortOrder", params.sortOrder])
+  if (params.sortField !== undefined) query.push(["sortField", params.sortField])
   return query
 }
 
@@ -58,76 +95,88 @@ const ACCEPT = {
 
 const DEFAULT_PREFETCH = 1
 
+const MFA_HEADERS = {
+  accessToken: "x-mfa-access-authorization",
+  smsAccessToken: "x-mfa-sms-access-authorization",
+  passwordToken: "x-mfa-password-authorization"
+} as const
+
+const invalid = (operation: string, field: string, detail: string) =>
+  Effect.fail(new ValidationError({ operation, source: "client", field, detail }))
+
+const checked = <A, I>(schema: Schema.Schema<A, I>, input: unknown, operation: string) =>
+  Either.match(Params.validate(schema, input, operation), { onLeft: Effect.fail, onRight: Effect.succeed })
+
+const dateOf = (payment: unknown): DateTime.DateTime => (payment as { readonly date: DateTime.DateTime }).date
+
+const attributes = (params: ListingParams) => ({
+  "helloasso.organization": params.organizationSlug,
+  "helloasso.page_size": params.pageSize ?? 20,
+  ...(params.formSlug === undefined ? {} : { "helloasso.form": params.formSlug })
+})
+
 /** @internal */
 export const make = Effect.gen(function*() {
   const client = yield* HelloAssoClient
 
-  const invalid = (operation: string, field: string, detail: string) =>
-    Effect.fail(new ValidationError({ operation, source: "client", field, detail }))
+  const listings = {
+    form: {
+      params: Params.FormParams,
+      windows: true,
+      page: (params, operation, token) =>
+        client.json({
+          operation,
+          method: "GET",
+          path: ["organizations", params.organizationSlug, "forms", params.formType, params.formSlug, "payments"],
+          query: listQuery(params, token)
+        }, Payment.PaymentPage)
+    } satisfies Listing<Params.FormParamsType, Payment.Payment>,
+    organization: {
+      params: Params.OrganizationParams,
+      windows: true,
+      page: (params, operation, token) =>
+        client.json({
+          operation,
+          method: "GET",
+          path: ["organizations", params.organizationSlug, "payments"],
+          query: listQuery(params, token)
+        }, Payment.PaymentPage)
+    } satisfies Listing<Params.OrganizationParamsType, Payment.Payment>,
+    search: {
+      params: Params.SearchParams,
+      windows: false,
+      page: (params, operation, token) =>
+        client.json({
+          operation,
+          method: "GET",
+          path: ["organizations", params.organizationSlug, "payments", "search"],
+          query: searchQuery(params, token)
+        }, Payment.PublicPaymentPage)
+    } satisfies Listing<Params.SearchParamsType, Payment.PublicPayment>
+  }
 
-  const checked = <A, I>(schema: Parameters<typeof Params.validate<A, I>>[0], input: unknown, operation: string) =>
-    Either.match(Params.validate(schema, input, operation), { onLeft: Effect.fail, onRight: Effect.succeed })
-
-  const streamOptions = (options: Payments.StreamOptions | undefined, operation: string) =>
-    checked(Params.StreamOptions, options ?? {}, operation)
-
-  const paymentsPage = (request: HelloAssoClientModule.Request) => client.json(request, Payment.PaymentPage)
-
-  /** The requests of a list endpoint, one per page. */
-  const lister =
-    (path: ReadonlyArray<string>, operation: string, params: Filters & Parameters<typeof pageQuery>[0]) =>
-    (
-      token: string | undefined
-    ) =>
-      paymentsPage({
-        operation,
-        method: "GET",
-        path,
-        query: [...filterQuery(params), ...pageQuery(params, token)]
-      })
-
-  const pagesOf = <P extends { readonly continuationToken?: string | undefined }, A, E>(
-    operation: string,
-    validated: Effect.Effect<P, E>,
-    options: Payments.StreamOptions | undefined,
-    fetch: (params: P) => (token: string | undefined) => Effect.Effect<Payment.Page<A>, any>,
-    attributes: (params: P) => Record<string, unknown>
-  ) =>
-    Stream.unwrap(
-      Effect.map(
-        Effect.zip(validated, streamOptions(options, operation)),
-        ([params, opts]) =>
-          Pagination.pages({
-            operation,
-            start: params.continuationToken,
-            fetch: fetch(params),
-            prefetch: opts.prefetch ?? DEFAULT_PREFETCH
-          }).pipe(Stream.withSpan(operation, { attributes: attributes(params) }))
-      )
+  /** One page. */
+  const one = <P extends ListingParams, A>(listing: Listing<P, A>, operation: string) => (input: unknown) =>
+    Effect.flatMap(
+      checked(listing.params, input, operation),
+      (params) =>
+        listing.page(params, operation, params.continuationToken).pipe(
+          Effect.tap((page) => Effect.annotateCurrentSpan("helloasso.payments", page.data.length)),
+          Effect.withSpan(operation, { attributes: attributes(params) })
+        )
     )
 
-  /**
-   * The pages of a list endpoint, over parallel date windows when `concurrency` > 1 (see `WindowOptions`).
-   */
-  const listPages = <
-    P extends Filters & Parameters<typeof pageQuery>[0] & {
-      readonly continuationToken?: string | undefined
-      readonly sortField?: string | undefined
-      readonly from?: { readonly iso: string; readonly millis: number } | undefined
-      readonly to?: { readonly iso: string; readonly millis: number } | undefined
-    }
-  >(
-    operation: string,
-    validated: Effect.Effect<P, ValidationError>,
-    options: Payments.WindowOptions | undefined,
-    path: (params: P) => ReadonlyArray<string>,
-    attributes: (params: P) => Record<string, unknown>
-  ): Stream.Stream<Payment.Page<Payment.Payment>, Payments.ReadError> =>
+  /** Every page: one after the other, or over parallel date windows when `concurrency` > 1. */
+  const every = <P extends ListingParams, A>(listing: Listing<P, A>, operation: string) =>
+  (
+    input: unknown,
+    options: Payments.WindowOptions | undefined
+  ): Stream.Stream<Payment.Page<A>, Payments.ReadError> =>
     Stream.unwrap(Effect.gen(function*() {
-      const params = yield* validated
-      const opts = yield* streamOptions(options, operation)
+      const params = yield* checked(listing.params, input, operation)
+      const opts = yield* checked(Params.StreamOptions, options ?? {}, operation)
       const prefetch = opts.prefetch ?? DEFAULT_PREFETCH
-      const concurrency = opts.concurrency ?? 1
+      const concurrency = listing.windows ? opts.concurrency ?? 1 : 1
       const span = Stream.withSpan(operation, {
         attributes: { ...attributes(params), "helloasso.concurrency": concurrency }
       })
@@ -135,7 +184,7 @@ export const make = Effect.gen(function*() {
         return Pagination.pages({
           operation,
           start: params.continuationToken,
-          fetch: lister(path(params), operation, params),
+          fetch: (token) => listing.page(params, operation, token),
           prefetch
         }).pipe(span)
       }
@@ -152,8 +201,8 @@ export const make = Effect.gen(function*() {
       // the bounds the caller left open: one cheap query each, for the first and the last payment
       const edge = (sortOrder: "Asc" | "Desc") =>
         Effect.map(
-          lister(path(params), operation, { ...params, pageSize: 1, pageIndex: undefined, sortOrder })(undefined),
-          (page) => page.data[0] === undefined ? undefined : DateTime.toEpochMillis(page.data[0].date)
+          listing.page({ ...params, pageSize: 1, pageIndex: undefined, sortOrder }, operation, undefined),
+          (page) => page.data[0] === undefined ? undefined : DateTime.toEpochMillis(dateOf(page.data[0]))
         )
       const [first, last] = yield* Effect.all([
         params.from === undefined ? edge("Asc") : Effect.succeed(undefined),
@@ -161,18 +210,17 @@ export const make = Effect.gen(function*() {
       ], { concurrency: 2 })
       const from = params.from ??
         (first === undefined ? undefined : { iso: new Date(first).toISOString(), millis: first })
-      // `to` is exclusive: just after the last payment (dates are read to the millisecond, and truncated)
+      // `to` is exclusive: just after the last payment (dates are read to the millisecond, truncated)
       const to = params.to ??
         (last === undefined ? undefined : { iso: new Date(last + 1).toISOString(), millis: last + 1 })
       if (from === undefined || to === undefined) return Stream.empty
-      const windows = Windows.plan({
-        from,
-        to,
-        count: concurrency * Windows.WINDOWS_PER_LANE,
-        descending: params.sortOrder !== "Asc"
-      })
       return Windows.stream({
-        windows,
+        windows: Windows.plan({
+          from,
+          to,
+          count: concurrency * Windows.WINDOWS_PER_LANE,
+          descending: params.sortOrder !== "Asc"
+        }),
         concurrency,
         ordered: opts.ordered ?? true,
         buffer: Math.max(Windows.PAGES_AHEAD, prefetch),
@@ -180,81 +228,15 @@ export const make = Effect.gen(function*() {
           Pagination.pages({
             operation,
             start: undefined,
-            fetch: lister(path(params), operation, { ...params, from: { iso: window.from }, to: { iso: window.to } }),
+            fetch: (token) => listing.page({ ...params, from: window.from, to: window.to }, operation, token),
             prefetch: 0
           })
       }).pipe(Stream.mapError(Pagination.withoutContinuationToken), span)
     }))
 
-  const formPath = (params: { organizationSlug: string; formType: string; formSlug: string }) => [
-    "organizations",
-    params.organizationSlug,
-    "forms",
-    params.formType,
-    params.formSlug,
-    "payments"
-  ]
-
-  const organizationPath = (params: { organizationSlug: string }) => [
-    "organizations",
-    params.organizationSlug,
-    "payments"
-  ]
-
-  const listAttributes = (params: {
-    readonly organizationSlug: string
-    readonly pageSize?: number | undefined
-    readonly formSlug?: string
-  }) => ({
-    "helloasso.organization": params.organizationSlug,
-    "helloasso.page_size": params.pageSize ?? 20,
-    ...(params.formSlug === undefined ? {} : { "helloasso.form": params.formSlug })
-  })
-
-  const countPage = <A>(page: Payment.Page<A>) =>
-    Effect.as(Effect.annotateCurrentSpan("helloasso.payments", page.data.length), page)
-
-  // -- forms ------------------------------------------------------------------------------------------------
-
-  const listByForm: Payments.Service["listByForm"] = (input) =>
-    Effect.flatMap(
-      checked(Params.FormParams, input, "Payments.listByForm"),
-      (params) =>
-        lister(formPath(params), "Payments.listByForm", params)(params.continuationToken).pipe(
-          Effect.flatMap(countPage),
-          Effect.withSpan("Payments.listByForm", { attributes: listAttributes(params) })
-        )
-    )
-
-  const pagesByForm: Payments.Service["pagesByForm"] = (input, options) =>
-    listPages(
-      "Payments.pagesByForm",
-      checked(Params.FormParams, input, "Payments.pagesByForm"),
-      options,
-      formPath,
-      listAttributes
-    )
-
-  // -- organizations ----------------------------------------------------------------------------------------
-
-  const listByOrganization: Payments.Service["listByOrganization"] = (input) =>
-    Effect.flatMap(
-      checked(Params.OrganizationParams, input, "Payments.listByOrganization"),
-      (params) =>
-        lister(organizationPath(params), "Payments.listByOrganization", params)(params.continuationToken).pipe(
-          Effect.flatMap(countPage),
-          Effect.withSpan("Payments.listByOrganization", { attributes: listAttributes(params) })
-        )
-    )
-
-  const pagesByOrganization: Payments.Service["pagesByOrganization"] = (input, options) =>
-    listPages(
-      "Payments.pagesByOrganization",
-      checked(Params.OrganizationParams, input, "Payments.pagesByOrganization"),
-      options,
-      organizationPath,
-      listAttributes
-    )
+  const pagesByForm = every(listings.form, "Payments.pagesByForm")
+  const pagesByOrganization = every(listings.organization, "Payments.pagesByOrganization")
+  const pagesSearch = every(listings.search, "Payments.pagesSearch")
 
   const exportByOrganization: Payments.Service["exportByOrganization"] = (input) =>
     Stream.unwrap(
@@ -262,8 +244,8 @@ export const make = Effect.gen(function*() {
         client.bytes({
           operation: "Payments.exportByOrganization",
           method: "GET",
-          path: organizationPath(params),
-          query: filterQuery(params),
+          path: ["organizations", params.organizationSlug, "payments"],
+          query: listQuery(params, undefined),
           accept: ACCEPT[params.format]
         }).pipe(
           Stream.withSpan("Payments.exportByOrganization", {
@@ -271,53 +253,6 @@ export const make = Effect.gen(function*() {
           })
         ))
     )
-
-  // -- search -----------------------------------------------------------------------------------------------
-
-  type SearchParams = Params.SearchParamsType
-
-  const searcher = (params: SearchParams, operation: string) => (token: string | undefined) => {
-    const query: Query = []
-    if (params.from !== undefined) query.push(["from", params.from.iso])
-    if (params.to !== undefined) query.push(["to", params.to.iso])
-    if (params.pageSize !== undefined) query.push(["pageSize", String(params.pageSize)])
-    if (token !== undefined) query.push(["continuationToken", token])
-    for (const formType of params.formTypes ?? []) query.push(["formTypes", formType])
-    if (params.formType !== undefined) query.push(["formType", params.formType])
-    for (const state of params.states ?? []) query.push(["states", state])
-    if (params.userId !== undefined) query.push(["userId", String(params.userId)])
-    if (params.searchKey !== undefined) query.push(["searchKey", params.searchKey])
-    if (params.amount !== undefined) query.push(["amount", String(params.amount)])
-    if (params.sortOrder !== undefined) query.push(["sortOrder", params.sortOrder])
-    if (params.sortField !== undefined) query.push(["sortField", params.sortField])
-    return client.json({
-      operation,
-      method: "GET",
-      path: ["organizations", params.organizationSlug, "payments", "search"],
-      query
-    }, Payment.PublicPaymentPage)
-  }
-
-  const search: Payments.Service["search"] = (input) =>
-    Effect.flatMap(
-      checked(Params.SearchParams, input, "Payments.search"),
-      (params) =>
-        searcher(params, "Payments.search")(params.continuationToken).pipe(
-          Effect.flatMap(countPage),
-          Effect.withSpan("Payments.search", { attributes: listAttributes(params) })
-        )
-    )
-
-  const pagesSearch: Payments.Service["pagesSearch"] = (input, options) =>
-    pagesOf(
-      "Payments.pagesSearch",
-      checked(Params.SearchParams, input, "Payments.pagesSearch"),
-      options,
-      (params) => searcher(params, "Payments.pagesSearch"),
-      listAttributes
-    )
-
-  // -- one payment ------------------------------------------------------------------------------------------
 
   const get: Payments.Service["get"] = (paymentId, options) =>
     Effect.flatMap(checked(Params.GetParams, { ...options, paymentId }, "Payments.get"), (params) =>
@@ -341,25 +276,16 @@ export const make = Effect.gen(function*() {
       if (params.comment !== undefined) query.push(["comment", params.comment])
       if (params.cancelOrder !== undefined) query.push(["cancelOrder", String(params.cancelOrder)])
       if (params.sendRefundMail !== undefined) query.push(["sendRefundMail", String(params.sendRefundMail)])
-      const headers: Record<string, Exclude<typeof params.mfa, undefined>[keyof Payments.MfaTokens]> = {}
-      if (params.mfa?.accessToken !== undefined) headers["x-mfa-access-authorization"] = params.mfa.accessToken
-      if (params.mfa?.smsAccessToken !== undefined) {
-        headers["x-mfa-sms-access-authorization"] = params.mfa.smsAccessToken
+      const headers: Record<string, Redacted.Redacted<string>> = {}
+      for (const [option, header] of Object.entries(MFA_HEADERS)) {
+        const token = params.mfa?.[option as keyof typeof MFA_HEADERS]
+        if (token !== undefined) headers[header] = token
       }
-      if (params.mfa?.passwordToken !== undefined) headers["x-mfa-password-authorization"] = params.mfa.passwordToken
       const unknown = (detail: string) => new RefundOutcomeUnknown({ operation, paymentId: params.paymentId, detail })
       return client.json(
-        {
-          operation,
-          method: "POST",
-          path: ["payments", String(params.paymentId), "refund"],
-          query,
-          headers: headers as Record<string, NonNullable<(typeof headers)[string]>>
-        },
+        { operation, method: "POST", path: ["payments", String(params.paymentId), "refund"], query, headers },
         Payment.RefundOperation,
-        {
-          mapError: (response) => ResponseError.refundError({ ...response, paymentId: params.paymentId })
-        }
+        { mapError: (response) => ResponseError.refundError({ ...response, paymentId: params.paymentId }) }
       ).pipe(
         Effect.catchTags({
           // the request may have reached HelloAsso: the refund may or may not have been made
@@ -378,14 +304,14 @@ export const make = Effect.gen(function*() {
     })
 
   const service: Payments.Service = {
-    listByForm,
+    listByForm: one(listings.form, "Payments.listByForm"),
     pagesByForm,
     streamByForm: (params, options) => Pagination.items(pagesByForm(params, options)),
-    listByOrganization,
+    listByOrganization: one(listings.organization, "Payments.listByOrganization"),
     pagesByOrganization,
     streamByOrganization: (params, options) => Pagination.items(pagesByOrganization(params, options)),
     exportByOrganization,
-    search,
+    search: one(listings.search, "Payments.search"),
     pagesSearch,
     streamSearch: (params, options) => Pagination.items(pagesSearch(params, options)),
     get,

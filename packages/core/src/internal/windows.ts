@@ -27,10 +27,16 @@ export const WINDOWS_PER_LANE = 4
  */
 export const PAGES_AHEAD = 8
 
+/** A date bound: the ISO string sent, and its epoch milliseconds. @internal */
+export interface Bound {
+  readonly iso: string
+  readonly millis: number
+}
+
 /** @internal */
 export interface Window {
-  readonly from: string
-  readonly to: string
+  readonly from: Bound
+  readonly to: Bound
 }
 
 /**
@@ -40,8 +46,8 @@ export interface Window {
  * @internal
  */
 export const plan = (options: {
-  readonly from: { readonly millis: number; readonly iso: string }
-  readonly to: { readonly millis: number; readonly iso: string }
+  readonly from: Bound
+  readonly to: Bound
   readonly count: number
   readonly descending: boolean
 }): ReadonlyArray<Window> => {
@@ -49,9 +55,12 @@ export const plan = (options: {
   const span = to.millis - from.millis
   if (span <= 0) return []
   const count = Math.max(1, Math.min(options.count, span))
-  const bounds: Array<string> = [from.iso]
-  for (let i = 1; i < count; i++) bounds.push(new Date(from.millis + Math.floor((i * span) / count)).toISOString())
-  bounds.push(to.iso)
+  const bounds: Array<Bound> = [from]
+  for (let i = 1; i < count; i++) {
+    const millis = from.millis + Math.floor((i * span) / count)
+    bounds.push({ iso: new Date(millis).toISOString(), millis })
+  }
+  bounds.push(to)
   const windows = bounds.slice(1).map((end, i) => ({ from: bounds[i]!, to: end }))
   return options.descending ? windows.reverse() : windows
 }
