@@ -1,15 +1,9 @@
+import type * as HelloAssoClient from "../HelloAssoClient.js"
 import { AuthError, HttpError, RefundOutcomeUnknown, RefundRejected, ValidationError } from "../HelloAssoError.js"
 import * as ErrorBody from "./errorBody.js"
 
-/** @internal */
-export interface FailedResponse {
-  readonly operation: string
-  readonly method: string
-  /** The request path without its query string. */
-  readonly path: string
-  readonly status: number
-  readonly body: string
-}
+/** A non-2xx answer; `retryAfterMillis` is not needed to map it. @internal */
+export type FailedResponse = Omit<HelloAssoClient.FailedResponse, "retryAfterMillis">
 
 const httpReasons: Readonly<Record<number, HttpError["reason"]>> = {
   400: "BadRequest",
