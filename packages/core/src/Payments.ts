@@ -53,25 +53,34 @@ export type KnownFormType = (typeof Payment.FormType.known)[number]
 export type KnownPaymentState = (typeof Payment.PaymentState.known)[number]
 
 /**
- * The filters and paging of the list endpoints.
+ * What every listing filters and sorts on.
  *
  * @since 0.1.0
  * @category params
  */
-export interface ListParams {
+export interface Filters {
   readonly organizationSlug: string
   /** Payments on or after this date. */
   readonly from?: DateInput | undefined
-  /** Payments before this date (exclusive). */
+  /** Payments before this date (exclusive on the list endpoints and the export). */
   readonly to?: DateInput | undefined
-  /** Payer or user first name, last name or email. */
-  readonly userSearchKey?: string | undefined
   /** Sent as repeated keys: `states=Authorized&states=Refunded`. */
   readonly states?: ReadonlyArray<KnownPaymentState> | undefined
   /** Default `Date`. */
   readonly sortField?: "Date" | "UpdateDate" | "CreationDate" | undefined
   /** Default `Desc`. */
   readonly sortOrder?: "Asc" | "Desc" | undefined
+}
+
+/**
+ * The filters and paging of the list endpoints.
+ *
+ * @since 0.1.0
+ * @category params
+ */
+export interface ListParams extends Filters {
+  /** Payer or user first name, last name or email. */
+  readonly userSearchKey?: string | undefined
   /** 1 to 100; HelloAsso's default is 20. */
   readonly pageSize?: number | undefined
   /** Where a previous listing stopped. */
@@ -97,38 +106,26 @@ export interface FormParams extends ListParams {
  * @since 0.1.0
  * @category params
  */
-export interface SearchParams {
-  readonly organizationSlug: string
-  readonly from?: DateInput | undefined
-  readonly to?: DateInput | undefined
+export interface SearchParams extends Filters {
   readonly pageSize?: number | undefined
   readonly continuationToken?: string | undefined
   readonly formTypes?: ReadonlyArray<KnownFormType> | undefined
   readonly formType?: KnownFormType | undefined
-  readonly states?: ReadonlyArray<KnownPaymentState> | undefined
   readonly userId?: number | undefined
   /** Words that must all appear in the payer's or user's names or email. */
   readonly searchKey?: string | undefined
   /** Exact amount in cents, with or without the tip. */
   readonly amount?: number | undefined
-  readonly sortField?: "Date" | "UpdateDate" | "CreationDate" | undefined
-  readonly sortOrder?: "Asc" | "Desc" | undefined
 }
 
 /**
  * @since 0.1.0
  * @category params
  */
-export interface ExportParams {
-  readonly organizationSlug: string
+export interface ExportParams extends Filters {
   /** HelloAsso's own export: `csv` (`text/csv`) or `xlsx`. */
   readonly format: "csv" | "xlsx"
-  readonly from?: DateInput | undefined
-  readonly to?: DateInput | undefined
   readonly userSearchKey?: string | undefined
-  readonly states?: ReadonlyArray<KnownPaymentState> | undefined
-  readonly sortField?: "Date" | "UpdateDate" | "CreationDate" | undefined
-  readonly sortOrder?: "Asc" | "Desc" | undefined
 }
 
 /**

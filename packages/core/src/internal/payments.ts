@@ -119,40 +119,47 @@ const attributes = (params: ListingParams) => ({
 export const make = Effect.gen(function*() {
   const client = yield* HelloAssoClient
 
+  /** A listing of `GET {path}`: its query built from the checked parameters and the token. */
+  const listing = <P extends ListingParams, A, I>(options: {
+    readonly params: Schema.Schema<P, any>
+    readonly windows: boolean
+    readonly path: (params: P) => ReadonlyArray<string>
+    readonly query: (params: P, token: string | undefined) => Query
+    readonly page: Schema.Schema<Payment.Page<A>, I>
+  }): Listing<P, A> => ({
+    params: options.params,
+    windows: options.windows,
+    page: (params, operation, token) =>
+      client.json({
+        operation,
+        method: "GET",
+        path: options.path(params),
+        query: options.query(params, token)
+      }, options.page)
+  })
+
   const listings = {
-    form: {
+    form: listing({
       params: Params.FormParams,
       windows: true,
-      page: (params, operation, token) =>
-        client.json({
-          operation,
-          method: "GET",
-          path: ["organizations", params.organizationSlug, "forms", params.formType, params.formSlug, "payments"],
-          query: listQuery(params, token)
-        }, Payment.PaymentPage)
-    } satisfies Listing<Params.FormParamsType, Payment.Payment>,
-    organization: {
+      path: (p) => ["organizations", p.organizationSlug, "forms", p.formType, p.formSlug, "payments"],
+      query: listQuery,
+      page: Payment.PaymentPage
+    }),
+    organization: listing({
       params: Params.OrganizationParams,
       windows: true,
-      page: (params, operation, token) =>
-        client.json({
-          operation,
-          method: "GET",
-          path: ["organizations", params.organizationSlug, "payments"],
-          query: listQuery(params, token)
-        }, Payment.PaymentPage)
-    } satisfies Listing<Params.OrganizationParamsType, Payment.Payment>,
-    search: {
+      path: (p) => ["organizations", p.organizationSlug, "payments"],
+      query: listQuery,
+      page: Payment.PaymentPage
+    }),
+    search: listing({
       params: Params.SearchParams,
       windows: false,
-      page: (params, operation, token) =>
-        client.json({
-          operation,
-          method: "GET",
-          path: ["organizations", params.organizationSlug, "payments", "search"],
-          query: searchQuery(params, token)
-        }, Payment.PublicPaymentPage)
-    } satisfies Listing<Params.SearchParamsType, Payment.PublicPayment>
+      path: (p) => ["organizations", p.organizationSlug, "payments", "search"],
+      query: searchQuery,
+      page: Payment.PublicPaymentPage
+    })
   }
 
   /** One page. */
