@@ -75,9 +75,29 @@ export interface Service {
     schema: Schema.Schema<A, I>,
     options?: { readonly mapError?: ((response: FailedResponse) => E) | undefined }
   ) => Effect.Effect<A, E | RequestError | DecodeError>
+  /**
+   * Sends a request and reads its successful answer as text, to decode later with `decodeJson`: the next page
+   * of a listing is received in the background while the current one is decoded and handled.
+   */
+  readonly text: <E = RequestError>(
+    request: Request,
+    options?: { readonly mapError?: ((response: FailedResponse) => E) | undefined }
+  ) => Effect.Effect<string, E | RequestError>
   /** Sends a request and streams its body (exports). Retries happen before the first byte only. */
   readonly bytes: (request: Request) => Stream.Stream<Uint8Array, RequestError>
 }
+
+/**
+ * Parses a JSON answer and decodes it with a schema, as `json` does; a failure is a `DecodeError` naming
+ * `operation`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeJson: <A, I>(
+  operation: string,
+  schema: Schema.Schema<A, I>
+) => (body: string) => Effect.Effect<A, DecodeError> = internal.decodeJson
 
 /**
  * @since 0.1.0

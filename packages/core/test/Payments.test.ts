@@ -226,6 +226,25 @@ describe("Payments", () => {
         for (const streamed of streams) expect(ids(streamed)).toEqual(ids(yield* simulator.listPayments()))
       }).pipe(simulated({ payments: 100 })))
 
+    it.effect("a stream stopped early interrupts the request sent ahead for the next page", () =>
+      Effect.gen(function*() {
+        const [payments, simulator] = yield* setup
+        // the second page takes a minute of (test) time: stopping after the first must not wait for it
+        yield* simulator.setFaults([
+          { endpoint: "listByOrganization", on: [2], fault: HelloAssoSimulator.fault.latency(60_000) }
+        ])
+        const params = { organizationSlug: simulator.organization.slug, pageSize: 10 }
+        const listed = Effect.map(
+          simulator.requests,
+          (log) => log.filter((e) => e.endpoint === "listByOrganization").map((e) => e.status)
+        )
+        const first = yield* payments.streamByOrganization(params).pipe(Stream.take(10), Stream.runCollect)
+        expect(ids(first)).toEqual(ids(yield* simulator.listPayments()).slice(0, 10))
+        // the second page was requested, and its request interrupted: it is never answered
+        yield* TestClock.adjust(Duration.minutes(5))
+        expect(yield* listed).toEqual([200, undefined])
+      }).pipe(simulated({ payments: 100 })))
+
     it.effect("the form and search streams paginate too", () =>
       Effect.gen(function*() {
         const [payments, simulator] = yield* setup
@@ -308,6 +327,32 @@ describe("Payments", () => {
           query: { pageSize: 500 }
         }, Payment.PaymentPage))
         expect(invalid).toMatchObject({ _tag: "ValidationError", source: "api", field: "pageSize" })
+      }).pipe(simulated()))
+
+    it.effect("text and decodeJson split json: the answer is received first, decoded later", () =>
+      Effect.gen(function*() {
+        const [payments, simulator] = yield* setup
+        const client = yield* HelloAssoClient.HelloAssoClient
+        const request = {
+          operation: "raw",
+          method: "GET",
+          path: ["organizations", simulator.organization.slug, "payments"],
+          query: { pageSize: 5 }
+        } as const
+        const body = yield* client.text(request)
+        const page = yield* HelloAssoClient.decodeJson("raw", Payment.PaymentPage)(body)
+        expect(ids(page.data)).toEqual(
+          ids(
+            (yield* payments.listByOrganization({ ...request.query, organizationSlug: simulator.organization.slug }))
+              .data
+          )
+        )
+        expect(yield* Effect.flip(HelloAssoClient.decodeJson("raw", Payment.PaymentPage)(body.slice(0, -3))))
+          .toMatchObject({ _tag: "DecodeError", reason: "InvalidJson", operation: "raw" })
+        expect(yield* Effect.flip(HelloAssoClient.decodeJson("raw", Payment.PaymentPage)("{\"data\": 3}")))
+          .toMatchObject({ _tag: "DecodeError", reason: "Schema", operation: "raw" })
+        expect(yield* Effect.flip(client.text({ ...request, path: ["payments", "999"] })))
+          .toMatchObject({ _tag: "HttpError", reason: "NotFound", status: 404 })
       }).pipe(simulated()))
 
     it.effect("DecodeError for malformed and truncated JSON", () =>

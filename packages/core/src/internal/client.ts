@@ -58,6 +58,32 @@ const decodeError = (operation: string, error: ParseResult.ParseError): DecodeEr
   return new DecodeError({ operation, reason: "Schema", path, detail: message })
 }
 
+/**
+ * Parses a JSON answer and decodes it with a schema; a failure is a `DecodeError` of `operation`.
+ *
+ * @internal
+ */
+export const decodeJson = <A, I>(operation: string, schema: Schema.Schema<A, I>) => {
+  const decode = decoderOf(schema)
+  return (body: string): Effect.Effect<A, DecodeError> => {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    } catch (cause) {
+      return Effect.fail(
+        new DecodeError({
+          operation,
+          reason: "InvalidJson",
+          path: "",
+          detail: cause instanceof Error ? cause.message : "the body is not JSON"
+        })
+      )
+    }
+    const decoded = decode(parsed)
+    return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decodeError(operation, decoded.left))
+  }
+}
+
 /** An answer, its body read when it is needed to decide. */
 interface Answer {
   readonly status: number
@@ -190,40 +216,27 @@ export const make = Effect.gen(function*() {
     return undefined
   }
 
-  const json = <A, I, E = HelloAssoClient.RequestError>(
+  const text = <E = HelloAssoClient.RequestError>(
     request: HelloAssoClient.Request,
-    schema: Schema.Schema<A, I>,
     options?: { readonly mapError?: ((response: HelloAssoClient.FailedResponse) => E) | undefined }
-  ): Effect.Effect<A, E | HelloAssoClient.RequestError | DecodeError> => {
+  ): Effect.Effect<string, E | HelloAssoClient.RequestError> => {
     const info = infoOf(request)
-    const decode = decoderOf(schema)
     const mapError = options?.mapError ??
       (defaultMapError as unknown as (response: HelloAssoClient.FailedResponse) => E)
     const attempt = Effect.flatMap(
       exchange(request, info, true),
-      (answer): Effect.Effect<A, E | HttpError | DecodeError> => {
-        if (!isSuccess(answer.status)) return failure(info, answer, mapError)
-        let parsed: unknown
-        try {
-          parsed = JSON.parse(answer.body!)
-        } catch (cause) {
-          return Effect.fail(
-            new DecodeError({
-              operation: info.operation,
-              reason: "InvalidJson",
-              path: "",
-              detail: cause instanceof Error ? cause.message : "the body is not JSON"
-            })
-          )
-        }
-        const decoded = decode(parsed)
-        return Either.isRight(decoded)
-          ? Effect.succeed(decoded.right)
-          : Effect.fail(decodeError(info.operation, decoded.left))
-      }
+      (answer): Effect.Effect<string, E | HttpError> =>
+        isSuccess(answer.status) ? Effect.succeed(answer.body!) : failure(info, answer, mapError)
     )
     return Transport.retrying(attempt, config.retry, classify(request))
   }
+
+  const json = <A, I, E = HelloAssoClient.RequestError>(
+    request: HelloAssoClient.Request,
+    schema: Schema.Schema<A, I>,
+    options?: { readonly mapError?: ((response: HelloAssoClient.FailedResponse) => E) | undefined }
+  ): Effect.Effect<A, E | HelloAssoClient.RequestError | DecodeError> =>
+    Effect.flatMap(text(request, options), decodeJson(request.operation, schema))
 
   const bytes = (request: HelloAssoClient.Request): Stream.Stream<Uint8Array, HelloAssoClient.RequestError> => {
     const info = infoOf(request)
@@ -244,6 +257,6 @@ export const make = Effect.gen(function*() {
     )
   }
 
-  const service: HelloAssoClient.Service = { json, bytes }
+  const service: HelloAssoClient.Service = { json, text, bytes }
   return service
 })

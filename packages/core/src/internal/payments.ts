@@ -4,7 +4,8 @@ import * as Either from "effect/Either"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { HelloAssoClient } from "../HelloAssoClient.js"
+import * as HelloAssoClient from "../HelloAssoClient.js"
+import type { DecodeError } from "../HelloAssoError.js"
 import { RefundOutcomeUnknown, ValidationError } from "../HelloAssoError.js"
 import * as Payment from "../Payment.js"
 import type * as Payments from "../Payments.js"
@@ -34,19 +35,29 @@ interface ListingParams {
 }
 
 /**
- * One listing endpoint: how its parameters are checked, and the request for one page (after the page whose
- * continuation token is given).
+ * One listing endpoint: how its parameters are checked, the request for one page (after the page whose
+ * continuation token is given), answered as text, and how that text is decoded.
  */
 interface Listing<P extends ListingParams, A> {
   readonly params: Schema.Schema<P, any>
-  readonly page: (
+  readonly request: (
     params: P,
     operation: string,
     token: string | undefined
-  ) => Effect.Effect<Payment.Page<A>, Payments.ReadError>
+  ) => Effect.Effect<string, Payments.ReadError>
+  readonly decode: (operation: string) => (body: string) => Effect.Effect<Payment.Page<A>, DecodeError>
   /** Whether the listing can run over parallel date windows (the list endpoints; `to` is exclusive there). */
   readonly windows: boolean
 }
+
+/** One page of a listing, decoded. */
+const pageOf = <P extends ListingParams, A>(
+  listing: Listing<P, A>,
+  params: P,
+  operation: string,
+  token: string | undefined
+): Effect.Effect<Payment.Page<A>, Payments.ReadError> =>
+  Effect.flatMap(listing.request(params, operation, token), listing.decode(operation))
 
 /** The query of the list endpoints; arrays go as repeated keys: `states=Authorized&states=Refunded`. */
 const listQuery = (
@@ -117,7 +128,7 @@ const attributes = (params: ListingParams) => ({
 
 /** @internal */
 export const make = Effect.gen(function*() {
-  const client = yield* HelloAssoClient
+  const client = yield* HelloAssoClient.HelloAssoClient
 
   /** A listing of `GET {path}`: its query built from the checked parameters and the token. */
   const listing = <P extends ListingParams, A, I>(options: {
@@ -129,13 +140,14 @@ export const make = Effect.gen(function*() {
   }): Listing<P, A> => ({
     params: options.params,
     windows: options.windows,
-    page: (params, operation, token) =>
-      client.json({
+    request: (params, operation, token) =>
+      client.text({
         operation,
         method: "GET",
         path: options.path(params),
         query: options.query(params, token)
-      }, options.page)
+      }),
+    decode: (operation) => HelloAssoClient.decodeJson(operation, options.page)
   })
 
   const listings = {
@@ -167,7 +179,7 @@ export const make = Effect.gen(function*() {
     Effect.flatMap(
       checked(listing.params, input, operation),
       (params) =>
-        listing.page(params, operation, params.continuationToken).pipe(
+        pageOf(listing, params, operation, params.continuationToken).pipe(
           Effect.tap((page) => Effect.annotateCurrentSpan("helloasso.payments", page.data.length)),
           Effect.withSpan(operation, { attributes: attributes(params) })
         )
@@ -191,7 +203,8 @@ export const make = Effect.gen(function*() {
         return Pagination.pages({
           operation,
           start: params.continuationToken,
-          fetch: (token) => listing.page(params, operation, token),
+          request: (token) => listing.request(params, operation, token),
+          decode: listing.decode(operation),
           prefetch
         }).pipe(span)
       }
@@ -208,7 +221,7 @@ export const make = Effect.gen(function*() {
       // the bounds the caller left open: one cheap query each, for the first and the last payment
       const edge = (sortOrder: "Asc" | "Desc") =>
         Effect.map(
-          listing.page({ ...params, pageSize: 1, pageIndex: undefined, sortOrder }, operation, undefined),
+          pageOf(listing, { ...params, pageSize: 1, pageIndex: undefined, sortOrder }, operation, undefined),
           (page) => page.data[0] === undefined ? undefined : DateTime.toEpochMillis(dateOf(page.data[0]))
         )
       const [first, last] = yield* Effect.all([
@@ -235,7 +248,8 @@ export const make = Effect.gen(function*() {
           Pagination.pages({
             operation,
             start: undefined,
-            fetch: (token) => listing.page({ ...params, from: window.from, to: window.to }, operation, token),
+            request: (token) => listing.request({ ...params, from: window.from, to: window.to }, operation, token),
+            decode: listing.decode(operation),
             prefetch: 0
           })
       }).pipe(Stream.mapError(Pagination.withoutContinuationToken), span)
