@@ -133,7 +133,10 @@ export interface ExportParams extends Filters {
  * @category params
  */
 export interface StreamOptions {
-  /** Pages fetched ahead while you handle the current one (0 to 16). Default: 1. */
+  /**
+   * Pages fetched ahead (0 to 16). Default: 1, the next page's request going out while you handle the current
+   * one; above 1, that many minus one decoded pages are also kept ready. 0 turns it off.
+   */
   readonly prefetch?: number | undefined
 }
 
