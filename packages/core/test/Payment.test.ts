@@ -305,68 +305,82 @@ describe("Payment", () => {
       ["Page<Payment>", Payment.PaymentPage],
       ["Page<PublicPayment>", Payment.PublicPaymentPage]
     ] as const
+    it("on Node, struct decoders are generated code", () => expect(Codec.canGenerateCode).toBe(true))
 
-    it.each(models)("%s: takes the fast path on every valid body, with the Schema's result", (_, schema) => {
-      const model = schema as unknown as Schema.Schema<unknown, unknown>
-      const fast = Codec.fastDecoder(model)!
-      const equivalence = Schema.equivalence(model)
-      const encode = Schema.encodeSync(model)
-      const decode = Schema.decodeUnknownSync(model)
-      fc.assert(
-        fc.property(Arbitrary.make(model), (value) => {
-          const wire = JSON.parse(JSON.stringify(encode(value)))
-          const decoded = fast(wire)
-          expect(decoded).not.toBe(Codec.FAIL)
-          expect(equivalence(decoded, decode(wire))).toBe(true)
-        }),
-        { numRuns: 300 }
+    // generated code where the platform allows it, and the loop over fields that replaces it elsewhere
+    const cases = models.flatMap(([name, schema]) =>
+      [false, true].map((interpreted) =>
+        [`${name} (${interpreted ? "interpreted" : "compiled"})`, schema, interpreted] as const
       )
-    })
+    )
 
-    it.each(models)("%s: never accepts what the Schema refuses, nor decodes it differently", (_, schema) => {
-      const model = schema as unknown as Schema.Schema<unknown, unknown>
-      const fast = Codec.fastDecoder(model)!
-      const equivalence = Schema.equivalence(model)
-      const encode = Schema.encodeSync(model)
-      const decode = Schema.decodeUnknownEither(model)
-      const check = (input: unknown) => {
-        const decoded = fast(input)
-        if (decoded === Codec.FAIL) return
-        const slow = decode(input)
-        expect(Either.isRight(slow)).toBe(true)
-        if (Either.isRight(slow)) expect(equivalence(decoded, slow.right)).toBe(true)
-      }
-      // arbitrary JSON
-      fc.assert(fc.property(fc.jsonValue(), check), { numRuns: 500 })
-      // valid bodies with one value replaced, removed or nulled
-      fc.assert(
-        fc.property(
-          Arbitrary.make(model),
-          fc.nat(),
-          fc.oneof(fc.jsonValue(), fc.constant(undefined)),
-          (value, pick, replacement) => {
+    it.each(cases)(
+      "%s: takes the fast path on every valid body, with the Schema's result",
+      (_, schema, interpreted) => {
+        const model = schema as unknown as Schema.Schema<unknown, unknown>
+        const fast = Codec.fastDecoder(model, { interpreted })!
+        const equivalence = Schema.equivalence(model)
+        const encode = Schema.encodeSync(model)
+        const decode = Schema.decodeUnknownSync(model)
+        fc.assert(
+          fc.property(Arbitrary.make(model), (value) => {
             const wire = JSON.parse(JSON.stringify(encode(value)))
-            const paths: Array<Array<string | number>> = []
-            const walk = (node: unknown, path: Array<string | number>) => {
-              paths.push(path)
-              if (Array.isArray(node)) node.forEach((child, i) => walk(child, [...path, i]))
-              else if (node !== null && typeof node === "object") {
-                for (const [key, child] of Object.entries(node)) walk(child, [...path, key])
+            const decoded = fast(wire)
+            expect(decoded).not.toBe(Codec.FAIL)
+            expect(equivalence(decoded, decode(wire))).toBe(true)
+          }),
+          { numRuns: 300 }
+        )
+      }
+    )
+
+    it.each(cases)(
+      "%s: never accepts what the Schema refuses, nor decodes it differently",
+      (_, schema, interpreted) => {
+        const model = schema as unknown as Schema.Schema<unknown, unknown>
+        const fast = Codec.fastDecoder(model, { interpreted })!
+        const equivalence = Schema.equivalence(model)
+        const encode = Schema.encodeSync(model)
+        const decode = Schema.decodeUnknownEither(model)
+        const check = (input: unknown) => {
+          const decoded = fast(input)
+          if (decoded === Codec.FAIL) return
+          const slow = decode(input)
+          expect(Either.isRight(slow)).toBe(true)
+          if (Either.isRight(slow)) expect(equivalence(decoded, slow.right)).toBe(true)
+        }
+        // arbitrary JSON
+        fc.assert(fc.property(fc.jsonValue(), check), { numRuns: 500 })
+        // valid bodies with one value replaced, removed or nulled
+        fc.assert(
+          fc.property(
+            Arbitrary.make(model),
+            fc.nat(),
+            fc.oneof(fc.jsonValue(), fc.constant(undefined)),
+            (value, pick, replacement) => {
+              const wire = JSON.parse(JSON.stringify(encode(value)))
+              const paths: Array<Array<string | number>> = []
+              const walk = (node: unknown, path: Array<string | number>) => {
+                paths.push(path)
+                if (Array.isArray(node)) node.forEach((child, i) => walk(child, [...path, i]))
+                else if (node !== null && typeof node === "object") {
+                  for (const [key, child] of Object.entries(node)) walk(child, [...path, key])
+                }
               }
+              walk(wire, [])
+              const path = paths[pick % paths.length]!
+              if (path.length === 0) return check(replacement)
+              let parent: any = wire
+              for (const key of path.slice(0, -1)) parent = parent[key]
+              const last = path[path.length - 1]!
+              if (replacement === undefined) delete parent[last]
+              else parent[last] = replacement
+              check(wire)
             }
-            walk(wire, [])
-            const path = paths[pick % paths.length]!
-            if (path.length === 0) return check(replacement)
-            let parent: any = wire
-            for (const key of path.slice(0, -1)) parent = parent[key]
-            const last = path[path.length - 1]!
-            if (replacement === undefined) delete parent[last]
-            else parent[last] = replacement
-            check(wire)
-          }
-        ),
-        { numRuns: 1500 }
-      )
-    })
+          ),
+          { numRuns: 1500 }
+        )
+      }
+    )
   })
 })
