@@ -313,14 +313,20 @@ describe("Payment", () => {
         [`${name} (${interpreted ? "interpreted" : "compiled"})`, schema, interpreted] as const
       )
     )
+    const subject = (schema: (typeof models)[number][1], interpreted: boolean) => {
+      const model = schema as unknown as Schema.Schema<unknown, unknown>
+      return {
+        model,
+        fast: Codec.fastDecoder(model, { interpreted })!,
+        equivalence: Schema.equivalence(model),
+        encode: Schema.encodeSync(model)
+      }
+    }
 
     it.each(cases)(
       "%s: takes the fast path on every valid body, with the Schema's result",
       (_, schema, interpreted) => {
-        const model = schema as unknown as Schema.Schema<unknown, unknown>
-        const fast = Codec.fastDecoder(model, { interpreted })!
-        const equivalence = Schema.equivalence(model)
-        const encode = Schema.encodeSync(model)
+        const { encode, equivalence, fast, model } = subject(schema, interpreted)
         const decode = Schema.decodeUnknownSync(model)
         fc.assert(
           fc.property(Arbitrary.make(model), (value) => {
@@ -337,10 +343,7 @@ describe("Payment", () => {
     it.each(cases)(
       "%s: never accepts what the Schema refuses, nor decodes it differently",
       (_, schema, interpreted) => {
-        const model = schema as unknown as Schema.Schema<unknown, unknown>
-        const fast = Codec.fastDecoder(model, { interpreted })!
-        const equivalence = Schema.equivalence(model)
-        const encode = Schema.encodeSync(model)
+        const { encode, equivalence, fast, model } = subject(schema, interpreted)
         const decode = Schema.decodeUnknownEither(model)
         const check = (input: unknown) => {
           const decoded = fast(input)
