@@ -27,6 +27,8 @@ export interface Service {
   readonly token: Effect.Effect<Redacted.Redacted<string>, AuthError>
   /** Drops a token the API refused (401), if it is still the current one; the next `token` renews it. */
   readonly invalidate: (token: Redacted.Redacted<string>) => Effect.Effect<void>
+  /** The secrets it holds (client secret, tokens), masked in any text a server echoes them into. */
+  readonly secrets?: Effect.Effect<ReadonlyArray<Redacted.Redacted<string>>> | undefined
 }
 
 /**

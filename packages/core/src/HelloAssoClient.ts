@@ -4,7 +4,9 @@
  * the configured timeout; retries idempotent requests (GET) on 429, 502, 503, 504 and network failures with
  * exponential backoff and jitter, honouring `Retry-After`; invalidates the token on a 401 and replays a GET once
  * with a fresh one; maps every failure to a `HelloAssoError`. A POST is only retried when it provably never
- * reached the server (no connection could be made). Redirects are not followed.
+ * reached the server (no connection could be made). Redirects are not followed. Every call ends within the
+ * configured `deadline`, bodies read into memory are bounded (`maxBodyBytes`, `maxErrorBodyBytes`), and every
+ * secret the client holds is scrubbed from what its errors carry.
  *
  * @since 0.1.0
  */
@@ -52,8 +54,11 @@ export interface FailedResponse {
   readonly method: string
   readonly path: string
   readonly status: number
+  /** At most `maxErrorBodyBytes` of it, every secret the client holds masked. */
   readonly body: string
   readonly retryAfterMillis: number | undefined
+  /** For a redirect (which is never followed): the host its `Location` points to. */
+  readonly redirectedTo?: string | undefined
 }
 
 /**
@@ -82,9 +87,12 @@ export interface Service {
   readonly text: <E = RequestError>(
     request: Request,
     options?: { readonly mapError?: ((response: FailedResponse) => E) | undefined }
-  ) => Effect.Effect<string, E | RequestError>
-  /** Sends a request and streams its body (exports). Retries happen before the first byte only. */
-  readonly bytes: (request: Request) => Stream.Stream<Uint8Array, RequestError>
+  ) => Effect.Effect<string, E | RequestError | DecodeError>
+  /**
+   * Sends a request and streams its body (exports). Retries happen before the first byte only; the answer's
+   * content type must be the one asked for; the whole stream ends within `exportDeadline`.
+   */
+  readonly bytes: (request: Request) => Stream.Stream<Uint8Array, RequestError | DecodeError>
 }
 
 /**

@@ -78,8 +78,21 @@ export interface Service extends Endpoints {
   readonly credentials: Option.Option<Credentials>
   /** Sent as `User-Agent: helloasso-effect/<version>` followed by this product token, if any. */
   readonly userAgent: Option.Option<string>
-  /** Bound on one request, reading the body included. */
+  /** Bound on one attempt, reading the body included; for an export, on each wait for the next chunk. */
   readonly timeout: Duration.Duration
+  /** Bound on one call: the token request, every attempt, and the waits between retries. */
+  readonly deadline: Duration.Duration
+  /** Bound on a whole export, from the request to the last byte. */
+  readonly exportDeadline: Duration.Duration
+  /** Bound on a JSON body read into memory (a page, a payment, a refund, a token answer). */
+  readonly maxBodyBytes: number
+  /** At most this much of an error body is read; the rest is discarded. */
+  readonly maxErrorBodyBytes: number
+  /**
+   * After two tokens in a row are refused by the API right after being granted, no new token is requested for
+   * this long: calls fail with `AuthError` instead of using up HelloAsso's live tokens per client.
+   */
+  readonly grantHoldOff: Duration.Duration
   readonly retry: RetryPolicy
   /** A token is renewed this long before HelloAsso says it expires. */
   readonly tokenRefreshMargin: Duration.Duration
@@ -101,12 +114,24 @@ export interface Options {
   /** `production` (the default) or `sandbox`; `apiUrl` / `tokenUrl` override it (e.g. for the simulator). */
   readonly environment?: Environment | undefined
   readonly apiUrl?: string | undefined
+  /** Default: the environment's, or `{origin of apiUrl}/oauth2/token` when `apiUrl` is given. */
   readonly tokenUrl?: string | undefined
   readonly clientId?: string | undefined
   readonly clientSecret?: Redacted.Redacted<string> | undefined
+  /** A product token appended to the `User-Agent`; printable ASCII only. */
   readonly userAgent?: string | undefined
-  /** Default: 30 seconds. */
+  /** Bound on one attempt, reading the body included. Default: 30 seconds. */
   readonly timeout?: Duration.DurationInput | undefined
+  /** Bound on one call, retries included. Default: 2 minutes. */
+  readonly deadline?: Duration.DurationInput | undefined
+  /** Bound on a whole export. Default: 1 hour. */
+  readonly exportDeadline?: Duration.DurationInput | undefined
+  /** Bound on a JSON body, in bytes. Default: 32 MiB. */
+  readonly maxBodyBytes?: number | undefined
+  /** How much of an error body is read, in bytes. Default: 64 KiB. */
+  readonly maxErrorBodyBytes?: number | undefined
+  /** How long no token is requested after fresh tokens were refused twice in a row. Default: 60 seconds. */
+  readonly grantHoldOff?: Duration.DurationInput | undefined
   /** Default: 4 retries, 250 ms base delay, 10 s max delay, 60 s max `Retry-After`. */
   readonly retry?: {
     readonly maxRetries?: number | undefined
@@ -120,7 +145,8 @@ export interface Options {
 
 /**
  * Builds and checks a configuration: base URLs must be https, except loopback hosts (127.0.0.1, ::1,
- * localhost); a client id needs its secret. Fails with a `ConfigError` naming the option.
+ * localhost); a client id needs its secret; the token URL defaults to the one next to `apiUrl`. Fails with a
+ * `ConfigError` naming the option.
  *
  * @since 0.1.0
  * @category constructors
@@ -137,7 +163,8 @@ export const layer = (options: Options = {}): Layer.Layer<HelloAssoConfig, Confi
 
 /**
  * The options read from the environment: `HELLOASSO_CLIENT_ID`, `HELLOASSO_CLIENT_SECRET`,
- * `HELLOASSO_ENVIRONMENT` (`production` or `sandbox`), and optional `HELLOASSO_API_URL` / `HELLOASSO_TOKEN_URL`.
+ * `HELLOASSO_ENVIRONMENT` (`production` or `sandbox`), and optional `HELLOASSO_API_URL` / `HELLOASSO_TOKEN_URL`
+ * (by default `{origin of HELLOASSO_API_URL}/oauth2/token` when only the API URL is set).
  *
  * @since 0.1.0
  * @category config

@@ -82,8 +82,9 @@ export class ValidationError
 }
 
 /**
- * A non-2xx answer that is not an auth, validation or refund error: not found, rate limited after every retry,
- * a server error after every retry, or an unexpected status.
+ * A non-2xx answer that is not an auth, validation or refund error: not found, rate limited after every retry
+ * (or asking to wait longer than `maxRetryAfter`: `retryAfterMillis` says how long), a server error after every
+ * retry, a redirect (never followed: `detail` names the host it pointed to), or an unexpected status.
  *
  * @since 0.1.0
  * @category errors
@@ -97,6 +98,7 @@ export class HttpError extends Schema.TaggedError<HttpError>("@helloasso-effect/
     "NotAcceptable",
     "RateLimited",
     "ServerError",
+    "Redirected",
     "Unexpected"
   ),
   status: Schema.Number,
@@ -155,14 +157,16 @@ export class TransportError
 
 /**
  * A 2xx answer whose body is not what the protocol allows: invalid JSON, a body that does not match the schema
- * (`path` says where), or a continuation token that repeats and would make pagination loop forever.
+ * (`path` says where; the value itself is never shown, bodies hold personal data), a body larger than
+ * `maxBodyBytes`, an export of another content type than the one asked for, or a continuation token seen before
+ * in the listing (a cycle, which would make pagination loop forever).
  *
  * @since 0.1.0
  * @category errors
  */
 export class DecodeError extends Schema.TaggedError<DecodeError>("@helloasso-effect/core/DecodeError")("DecodeError", {
   ...common,
-  reason: Schema.Literal("InvalidJson", "Schema", "RepeatedContinuationToken"),
+  reason: Schema.Literal("InvalidJson", "Schema", "BodyTooLarge", "UnexpectedContentType", "RepeatedContinuationToken"),
   /** Where in the body the problem is, e.g. `data[3].date`. */
   path: Schema.String,
   detail: Schema.String
@@ -229,8 +233,9 @@ export class RefundRejected
 }
 
 /**
- * The refund request may have reached HelloAsso but no answer says whether it was made (reset after the request
- * was written, timeout, 5xx). It is never retried blindly: reconcile with
+ * The refund request may have reached HelloAsso but no answer says whether it was made: reset after the request
+ * was written, timeout or deadline, a 5xx, a redirect, a 408, any status that is not a documented refusal, or a
+ * success that cannot be read. It is never retried blindly: reconcile with
  * `Payments.get(paymentId, { withFailedRefundOperation: true })` before trying again.
  *
  * @since 0.1.0

@@ -390,7 +390,8 @@ describe("Payments", () => {
       return Effect.gen(function*() {
         const payments = yield* Payments.Payments
         const error = yield* Effect.flip(payments.get(1))
-        expect(error).toMatchObject({ _tag: "HttpError", status: 302, reason: "Unexpected" })
+        expect(error).toMatchObject({ _tag: "HttpError", status: 302, reason: "Redirected" })
+        expect((error as { detail?: string }).detail).toContain("elsewhere.example")
         expect(scripted.seen.map((r) => new URL(r.url).host)).toEqual(["scripted.helloasso.invalid"])
       }).pipe(Effect.provide(scripted.layer))
     })

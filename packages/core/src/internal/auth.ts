@@ -1,4 +1,3 @@
-import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as ConfigError from "effect/ConfigError"
@@ -13,9 +12,11 @@ import * as Schema from "effect/Schema"
 import type * as HelloAssoAuth from "../HelloAssoAuth.js"
 import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { AuthError } from "../HelloAssoError.js"
+import * as GuardedHttp from "./guardedHttp.js"
 import * as ParseIssue from "./parseIssue.js"
 import * as ResponseError from "./responseError.js"
 import * as RetryPolicy from "./retryPolicy.js"
+import * as Scrub from "./scrub.js"
 import * as Transport from "./transport.js"
 import { userAgent } from "./userAgent.js"
 
@@ -32,8 +33,18 @@ const decodeTokenResponse = Schema.decodeUnknownEither(Schema.parseJson(TokenRes
 interface CachedToken {
   readonly access: Redacted.Redacted<string>
   readonly refresh: Option.Option<Redacted.Redacted<string>>
-  /** When to stop using it: before it expires, by the configured margin. */
+  readonly grantedAt: number
+  /** When to stop using it: before it expires, by the configured margin, or at once when the API refused it. */
   readonly renewAt: number
+  /** The API refused it (401). */
+  readonly refused: boolean
+}
+
+/** Tokens refused by the API within the hold-off of being granted, in a row. */
+interface Refusals {
+  readonly inARow: number
+  /** No new token is requested before this time. */
+  readonly holdUntil: number
 }
 
 /** A non-2xx answer of the token endpoint, kept raw until retries are over. */
@@ -42,22 +53,22 @@ interface TokenEndpointAnswer {
   readonly status: number
   readonly body: string
   readonly retryAfterMillis: number | undefined
+  readonly redirectedTo: string | undefined
+}
+
+/** A token answer over `maxBodyBytes`: not retried. */
+interface TokenTooLarge {
+  readonly _tag: "TokenTooLarge"
 }
 
 const OPERATION = "HelloAssoAuth.token"
 
-/** Removes any secret a server might echo back in an error description. */
-const scrub = (text: string | undefined, secrets: ReadonlyArray<string>): string | undefined => {
-  if (text === undefined) return undefined
-  let out = text
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("***")
-  return out
-}
+const noRefusals: Refusals = { inARow: 0, holdUntil: Number.NEGATIVE_INFINITY }
 
 /** @internal */
 export const makeClientCredentials = Effect.gen(function*() {
   const config = yield* HelloAssoConfig
-  const http = yield* HttpClient.HttpClient
+  const http = yield* GuardedHttp.guard
   const credentials = yield* Option.match(config.credentials, {
     onNone: () =>
       Effect.fail(
@@ -70,29 +81,44 @@ export const makeClientCredentials = Effect.gen(function*() {
   })
   const scope = yield* Effect.scope
   const state = yield* Ref.make<CachedToken | undefined>(undefined)
+  const refusals = yield* Ref.make<Refusals>(noRefusals)
   const inflight = yield* Ref.make<Deferred.Deferred<CachedToken, AuthError> | undefined>(undefined)
   const tokenPath = new URL(config.tokenUrl).pathname
   const info: Transport.RequestInfo = { operation: OPERATION, method: "POST", path: tokenPath }
   const agent = userAgent(config)
   const marginMillis = Duration.toMillis(config.tokenRefreshMargin)
+  const holdOffMillis = Duration.toMillis(config.grantHoldOff)
 
-  const requestToken = (form: Record<string, string>, secrets: ReadonlyArray<string>) => {
+  const requestToken = (form: Record<string, string>, secrets: ReadonlyArray<Redacted.Redacted<string>>) => {
     const request = HttpClientRequest.post(config.tokenUrl).pipe(
       HttpClientRequest.bodyUrlParams(form),
       HttpClientRequest.setHeaders({ accept: "application/json", "user-agent": agent })
     )
     const attempt = Effect.gen(function*() {
       const response = yield* Effect.mapError(http.execute(request), (e) => Transport.transportError(info, e))
-      const body = yield* Effect.mapError(response.text, (e) => Transport.transportError(info, e))
-      if (response.status >= 200 && response.status < 300) return body
+      const success = response.status >= 200 && response.status < 300
+      const read = yield* Effect.mapError(
+        GuardedHttp.readBounded(
+          response,
+          success ? config.maxBodyBytes : config.maxErrorBodyBytes,
+          success ? "fail" : "truncate"
+        ),
+        (e) => Transport.transportError(info, e)
+      )
+      if (read._tag === "TooLarge") return yield* Effect.fail<TokenTooLarge>({ _tag: "TokenTooLarge" })
+      if (success) return read.text
       const answer: TokenEndpointAnswer = {
         _tag: "TokenEndpointAnswer",
         status: response.status,
-        body,
-        retryAfterMillis: RetryPolicy.parseRetryAfter(response.headers["retry-after"], yield* Clock.currentTimeMillis)
+        body: read.text,
+        retryAfterMillis: RetryPolicy.parseRetryAfter(response.headers["retry-after"], yield* Clock.currentTimeMillis),
+        redirectedTo: GuardedHttp.isRedirect(response.status)
+          ? GuardedHttp.redirectTarget(response.headers, config.tokenUrl)
+          : undefined
       }
       return yield* Effect.fail(answer)
     })
+    const forms = Scrub.forms([...secrets, credentials.clientSecret])
     // the token request is idempotent: retried like a GET
     return Transport.retrying(
       Transport.withTimeout(info, config.timeout, attempt),
@@ -100,16 +126,41 @@ export const makeClientCredentials = Effect.gen(function*() {
       (error): Transport.RetryHint | undefined =>
         error._tag === "TransportError" ?
           { retryAfterMillis: undefined } :
-          Transport.TRANSIENT_STATUSES.has(error.status) ?
+          error._tag === "TokenEndpointAnswer" && Transport.TRANSIENT_STATUSES.has(error.status) ?
           { retryAfterMillis: error.retryAfterMillis } :
           undefined
     ).pipe(
+      Effect.timeoutFail({
+        duration: config.deadline,
+        onTimeout: () => Transport.deadlineError(info, config.deadline)
+      }),
       Effect.mapError((error): AuthError => {
-        if (error._tag === "TransportError") {
-          return new AuthError({ operation: OPERATION, reason: "TokenEndpointFailure", detail: error.message })
+        switch (error._tag) {
+          case "TransportError":
+            return new AuthError({
+              operation: OPERATION,
+              reason: "TokenEndpointFailure",
+              detail: Scrub.text(error.message, forms)
+            })
+          case "TokenTooLarge":
+            return new AuthError({
+              operation: OPERATION,
+              reason: "TokenEndpointFailure",
+              detail: `the token answer is larger than ${config.maxBodyBytes} bytes (maxBodyBytes)`
+            })
+          case "TokenEndpointAnswer": {
+            if (error.redirectedTo !== undefined) {
+              return new AuthError({
+                operation: OPERATION,
+                reason: "TokenEndpointFailure",
+                status: error.status,
+                detail: `redirected to ${error.redirectedTo}, not followed: the credentials go to the token URL only`
+              })
+            }
+            const mapped = ResponseError.tokenError({ ...info, status: error.status, body: error.body })
+            return Scrub.error(mapped, forms)
+          }
         }
-        const mapped = ResponseError.tokenError({ ...info, status: error.status, body: error.body })
-        return new AuthError({ ...mapped, detail: scrub(mapped.detail, secrets) })
       }),
       Effect.flatMap((body) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -131,7 +182,9 @@ export const makeClientCredentials = Effect.gen(function*() {
           return Effect.succeed<CachedToken>({
             access: Redacted.make(token.access_token),
             refresh: Option.map(Option.fromNullable(token.refresh_token), Redacted.make),
-            renewAt: now + lifetime - margin
+            grantedAt: now,
+            renewAt: now + lifetime - margin,
+            refused: false
           })
         })
       )
@@ -142,7 +195,7 @@ export const makeClientCredentials = Effect.gen(function*() {
     grant_type: "client_credentials",
     client_id: credentials.clientId,
     client_secret: Redacted.value(credentials.clientSecret)
-  }, [Redacted.value(credentials.clientSecret)]).pipe(
+  }, []).pipe(
     Effect.withSpan("HelloAssoAuth.grant", { attributes: { "oauth.grant_type": "client_credentials" } })
   )
 
@@ -151,7 +204,7 @@ export const makeClientCredentials = Effect.gen(function*() {
       grant_type: "refresh_token",
       client_id: credentials.clientId,
       refresh_token: Redacted.value(refreshToken)
-    }, [Redacted.value(refreshToken), Redacted.value(credentials.clientSecret)]).pipe(
+    }, [refreshToken]).pipe(
       Effect.withSpan("HelloAssoAuth.grant", { attributes: { "oauth.grant_type": "refresh_token" } }),
       // a refused refresh token (expired, rotated, revoked): start over with the client credentials
       Effect.catchIf((error) => error.reason === "InvalidCredentials", () => clientCredentials)
@@ -162,6 +215,20 @@ export const makeClientCredentials = Effect.gen(function*() {
     const current = yield* Ref.get(state)
     // another caller may have renewed it since we looked
     if (current !== undefined && now < current.renewAt) return current
+    const { holdUntil, inARow } = yield* Ref.get(refusals)
+    if (now < holdUntil) {
+      return yield* Effect.fail(
+        new AuthError({
+          operation: OPERATION,
+          reason: "Unauthorized",
+          status: 401,
+          detail: `the API refused ${inARow} tokens in a row right after they were granted; no new token is ` +
+            `requested for ${Duration.format(Duration.millis(holdUntil - now))} (grantHoldOff)`
+        })
+      )
+    }
+    // a token that served its whole life ends a run of refusals
+    if (current !== undefined && !current.refused) yield* Ref.set(refusals, noRefusals)
     const next = current !== undefined && Option.isSome(current.refresh)
       ? yield* refresh(current.refresh.value)
       : yield* clientCredentials
@@ -191,10 +258,24 @@ export const makeClientCredentials = Effect.gen(function*() {
       ([now, current]) => current !== undefined && now < current.renewAt ? Effect.succeed(current.access) : renew
     ),
     invalidate: (token) =>
-      Ref.update(state, (current) =>
-        current !== undefined && Redacted.value(current.access) === Redacted.value(token)
-          ? { ...current, renewAt: Number.NEGATIVE_INFINITY }
-          : current)
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.flatMap(
+          Ref.modify(state, (current): [CachedToken | undefined, CachedToken | undefined] =>
+            current !== undefined && !current.refused && Redacted.value(current.access) === Redacted.value(token)
+              ? [current, { ...current, renewAt: Number.NEGATIVE_INFINITY, refused: true }]
+              : [undefined, current]),
+          (refused) =>
+            refused === undefined ? Effect.void : Ref.update(refusals, ({ inARow }) => {
+              // HelloAsso limits the live tokens per client: fresh tokens refused twice in a row stop the grants
+              if (now - refused.grantedAt > holdOffMillis) return noRefusals
+              const next = inARow + 1
+              return { inARow: next, holdUntil: next >= 2 ? now + holdOffMillis : Number.NEGATIVE_INFINITY }
+            })
+        )),
+    secrets: Effect.map(Ref.get(state), (current) => [
+      credentials.clientSecret,
+      ...(current === undefined ? [] : [current.access, ...Option.toArray(current.refresh)])
+    ])
   }
   return service
 })

@@ -1,13 +1,11 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as Headers from "@effect/platform/Headers"
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -19,18 +17,13 @@ import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { DecodeError, HttpError } from "../HelloAssoError.js"
 import type { TransportError } from "../HelloAssoError.js"
 import * as Codec from "./codec.js"
+import * as GuardedHttp from "./guardedHttp.js"
 import * as ParseIssue from "./parseIssue.js"
 import * as ResponseError from "./responseError.js"
 import * as RetryPolicy from "./retryPolicy.js"
+import * as Scrub from "./scrub.js"
 import * as Transport from "./transport.js"
 import { userAgent } from "./userAgent.js"
-
-/** Headers that carry secrets, kept out of spans (the platform redacts `authorization` already). */
-const SECRET_HEADERS = [
-  "x-mfa-access-authorization",
-  "x-mfa-sms-access-authorization",
-  "x-mfa-password-authorization"
-]
 
 const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
@@ -59,6 +52,17 @@ const decodeError = (operation: string, error: ParseResult.ParseError): DecodeEr
 }
 
 /**
+ * Why a body is not JSON, without quoting it: V8's messages carry a fragment of the body, which holds personal
+ * data. Only the position is kept.
+ */
+const invalidJson = (operation: string, cause: unknown, contentType: string | undefined): DecodeError => {
+  const position = cause instanceof Error ? /position (\d+)/.exec(cause.message)?.[1] : undefined
+  const at = position === undefined ? "" : ` (at character ${position})`
+  const type = contentType === undefined ? "" : `; its content type is ${contentType}`
+  return new DecodeError({ operation, reason: "InvalidJson", path: "", detail: `the body is not JSON${at}${type}` })
+}
+
+/**
  * Parses a JSON answer and decodes it with a schema; a failure is a `DecodeError` of `operation`.
  *
  * @internal
@@ -70,14 +74,7 @@ export const decodeJson = <A, I>(operation: string, schema: Schema.Schema<A, I>)
     try {
       parsed = JSON.parse(body)
     } catch (cause) {
-      return Effect.fail(
-        new DecodeError({
-          operation,
-          reason: "InvalidJson",
-          path: "",
-          detail: cause instanceof Error ? cause.message : "the body is not JSON"
-        })
-      )
+      return Effect.fail(invalidJson(operation, cause, undefined))
     }
     const decoded = decode(parsed)
     return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decodeError(operation, decoded.left))
@@ -89,39 +86,43 @@ interface Answer {
   readonly status: number
   readonly headers: Headers.Headers
   readonly response: HttpClientResponse.HttpClientResponse
-  /** The body, unless it is left to stream. */
+  /** The body (bounded), unless a successful one is left to stream. */
   readonly body: string | undefined
+  /** The access token the request was sent with: scrubbed from any error it causes. */
+  readonly token: Redacted.Redacted<string>
 }
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300
+
+/** What an export may answer with for what it asked: the type itself, or raw bytes for a binary format. */
+const acceptable = (accept: string, answered: string | undefined): boolean =>
+  answered !== undefined &&
+  (answered === accept || (answered === "application/octet-stream" && !accept.startsWith("text/")))
 
 /** @internal */
 export const make = Effect.gen(function*() {
   const config = yield* HelloAssoConfig
   const tokens = yield* TokenProvider
-  // redirects are not followed (a redirect to another host must never carry the token); fetch needs telling
-  const requestInit: RequestInit = {
-    ...Option.getOrElse(yield* Effect.serviceOption(FetchHttpClient.RequestInit), () => ({})),
-    redirect: "manual"
-  }
-  const redactedNames = [...yield* FiberRef.get(Headers.currentRedactedNames), ...SECRET_HEADERS]
-  const http = (yield* HttpClient.HttpClient).pipe(
-    HttpClient.transformResponse((effect) =>
-      Effect.locally(
-        Effect.provideService(effect, FetchHttpClient.RequestInit, requestInit),
-        Headers.currentRedactedNames,
-        redactedNames
-      )
-    )
-  )
+  const http = yield* GuardedHttp.guard
   const agent = userAgent(config)
   const basePath = new URL(config.apiUrl).pathname.replace(/\/$/, "")
+  const clientSecret = Option.map(config.credentials, (credentials) => credentials.clientSecret)
 
   const infoOf = (request: HelloAssoClient.Request): Transport.RequestInfo => ({
     operation: request.operation,
     method: request.method,
     path: `${basePath}/${request.path.map(encodeURIComponent).join("/")}`
   })
+
+  /** Every secret a server could echo into an error of this request. */
+  const secretFormsOf = (request: HelloAssoClient.Request, token: Redacted.Redacted<string> | undefined) =>
+    Effect.map(tokens.secrets ?? Effect.succeed([]), (held) =>
+      Scrub.forms([
+        ...held,
+        ...(token === undefined ? [] : [token]),
+        ...Option.toArray(clientSecret),
+        ...Object.values(request.headers ?? {}).filter(Redacted.isRedacted)
+      ]))
 
   const build = (request: HelloAssoClient.Request, token: Redacted.Redacted<string>) => {
     const headers: Record<string, string> = {
@@ -139,9 +140,17 @@ export const make = Effect.gen(function*() {
     )
   }
 
+  const bodyTooLarge = (info: Transport.RequestInfo) =>
+    new DecodeError({
+      operation: info.operation,
+      reason: "BodyTooLarge",
+      path: "",
+      detail: `the body is larger than ${config.maxBodyBytes} bytes (maxBodyBytes); reading stopped there`
+    })
+
   /**
-   * One exchange within the timeout (the body included when `readBody` or on failure); a 401 invalidates the
-   * token, and a GET is replayed once with a fresh one.
+   * One exchange within the timeout. A successful body is read (bounded) when `readBody`; a failed one always,
+   * up to `maxErrorBodyBytes`. A 401 invalidates the token, and a GET is replayed once with a fresh one.
    */
   const exchange = (request: HelloAssoClient.Request, info: Transport.RequestInfo, readBody: boolean) => {
     const send = (token: Redacted.Redacted<string>) =>
@@ -150,13 +159,27 @@ export const make = Effect.gen(function*() {
         config.timeout,
         Effect.flatMap(
           Effect.mapError(http.execute(build(request, token)), (error) => Transport.transportError(info, error)),
-          (response): Effect.Effect<Answer, TransportError> =>
-            readBody || !isSuccess(response.status)
-              ? Effect.map(
-                Effect.mapError(response.text, (error) => Transport.transportError(info, error)),
-                (body) => ({ status: response.status, headers: response.headers, response, body })
+          (response): Effect.Effect<Answer, TransportError | DecodeError> => {
+            const answer = (body: string | undefined): Answer => ({
+              status: response.status,
+              headers: response.headers,
+              response,
+              body,
+              token
+            })
+            if (isSuccess(response.status) && !readBody) return Effect.succeed(answer(undefined))
+            const success = isSuccess(response.status)
+            return GuardedHttp.readBounded(
+              response,
+              success ? config.maxBodyBytes : config.maxErrorBodyBytes,
+              success ? "fail" : "truncate"
+            ).pipe(
+              Effect.mapError((error) => Transport.transportError(info, error)),
+              Effect.flatMap((read) =>
+                read._tag === "TooLarge" ? Effect.fail(bodyTooLarge(info)) : Effect.succeed(answer(read.text))
               )
-              : Effect.succeed({ status: response.status, headers: response.headers, response, body: undefined })
+            )
+          }
         )
       )
     return Effect.gen(function*() {
@@ -172,27 +195,26 @@ export const make = Effect.gen(function*() {
     })
   }
 
+  /** A failed answer, mapped; the body is scrubbed of every secret before anyone reads it. */
   const failure = <E>(
+    request: HelloAssoClient.Request,
     info: Transport.RequestInfo,
     answer: Answer,
     mapError: (response: HelloAssoClient.FailedResponse) => E
-  ): Effect.Effect<never, E | HttpError> =>
-    Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<never, E | HttpError> => {
-      const retryAfterMillis = RetryPolicy.parseRetryAfter(answer.headers["retry-after"], now)
-      if (answer.status >= 300 && answer.status < 400) {
-        return Effect.fail(
-          new HttpError({
-            operation: info.operation,
-            reason: "Unexpected",
-            status: answer.status,
-            method: info.method,
-            path: info.path,
-            detail: "redirect not followed"
-          })
-        )
-      }
-      return Effect.fail(mapError({ ...info, status: answer.status, body: answer.body ?? "", retryAfterMillis }))
-    })
+  ): Effect.Effect<never, E> =>
+    Effect.flatMap(
+      Effect.zip(Clock.currentTimeMillis, secretFormsOf(request, answer.token)),
+      ([now, forms]) =>
+        Effect.fail(mapError({
+          ...info,
+          status: answer.status,
+          body: Scrub.text(answer.body ?? "", forms),
+          retryAfterMillis: RetryPolicy.parseRetryAfter(answer.headers["retry-after"], now),
+          redirectedTo: GuardedHttp.isRedirect(answer.status)
+            ? GuardedHttp.redirectTarget(answer.headers, config.apiUrl)
+            : undefined
+        }))
+    )
 
   const defaultMapError = (response: HelloAssoClient.FailedResponse) => {
     const error = ResponseError.apiError(response)
@@ -216,19 +238,48 @@ export const make = Effect.gen(function*() {
     return undefined
   }
 
+  /** A call ends: within `deadline`, retries and the token request included; secrets scrubbed from its error. */
+  const bounded = <A, E>(
+    request: HelloAssoClient.Request,
+    info: Transport.RequestInfo,
+    deadline: Duration.Duration,
+    self: Effect.Effect<A, E>
+  ): Effect.Effect<A, E | TransportError> =>
+    Effect.timeoutFail(self, {
+      duration: deadline,
+      onTimeout: () => Transport.deadlineError(info, deadline)
+    }).pipe(
+      Effect.catchAll((error) =>
+        Effect.flatMap(secretFormsOf(request, undefined), (forms) => Effect.fail(Scrub.error(error, forms)))
+      )
+    )
+
+  /** A successful body that says it is not JSON and does not parse: say so, naming the content type. */
+  const checkJson = (info: Transport.RequestInfo, answer: Answer): Effect.Effect<string, DecodeError> => {
+    const body = answer.body!
+    const type = GuardedHttp.mediaType(answer.headers)
+    if (type === undefined || GuardedHttp.isJsonType(type)) return Effect.succeed(body)
+    try {
+      JSON.parse(body)
+      return Effect.succeed(body)
+    } catch (cause) {
+      return Effect.fail(invalidJson(info.operation, cause, type))
+    }
+  }
+
   const text = <E = HelloAssoClient.RequestError>(
     request: HelloAssoClient.Request,
     options?: { readonly mapError?: ((response: HelloAssoClient.FailedResponse) => E) | undefined }
-  ): Effect.Effect<string, E | HelloAssoClient.RequestError> => {
+  ): Effect.Effect<string, E | HelloAssoClient.RequestError | DecodeError> => {
     const info = infoOf(request)
     const mapError = options?.mapError ??
       (defaultMapError as unknown as (response: HelloAssoClient.FailedResponse) => E)
     const attempt = Effect.flatMap(
       exchange(request, info, true),
-      (answer): Effect.Effect<string, E | HttpError> =>
-        isSuccess(answer.status) ? Effect.succeed(answer.body!) : failure(info, answer, mapError)
+      (answer): Effect.Effect<string, E | DecodeError> =>
+        isSuccess(answer.status) ? checkJson(info, answer) : failure(request, info, answer, mapError)
     )
-    return Transport.retrying(attempt, config.retry, classify(request))
+    return bounded(request, info, config.deadline, Transport.retrying(attempt, config.retry, classify(request)))
   }
 
   const json = <A, I, E = HelloAssoClient.RequestError>(
@@ -238,22 +289,51 @@ export const make = Effect.gen(function*() {
   ): Effect.Effect<A, E | HelloAssoClient.RequestError | DecodeError> =>
     Effect.flatMap(text(request, options), decodeJson(request.operation, schema))
 
-  const bytes = (request: HelloAssoClient.Request): Stream.Stream<Uint8Array, HelloAssoClient.RequestError> => {
+  const bytes = (
+    request: HelloAssoClient.Request
+  ): Stream.Stream<Uint8Array, HelloAssoClient.RequestError | DecodeError> => {
     const info = infoOf(request)
+    const accept = request.accept ?? "application/json"
     const attempt = Effect.flatMap(
       exchange(request, info, false),
-      (answer) => isSuccess(answer.status) ? Effect.succeed(answer) : failure(info, answer, defaultMapError)
+      (answer): Effect.Effect<Answer, HelloAssoClient.RequestError | DecodeError> => {
+        if (!isSuccess(answer.status)) return failure(request, info, answer, defaultMapError)
+        const type = GuardedHttp.mediaType(answer.headers)
+        if (acceptable(accept, type)) return Effect.succeed(answer)
+        // a maintenance page answered 200 is not the export: read a little of it to free the connection, then fail
+        return Effect.zipRight(
+          Effect.ignore(GuardedHttp.readBounded(answer.response, config.maxErrorBodyBytes, "truncate")),
+          Effect.fail(
+            new DecodeError({
+              operation: info.operation,
+              reason: "UnexpectedContentType",
+              path: "",
+              detail: `asked for ${accept}, the server answered ${type ?? "without a content type"}`
+            })
+          )
+        )
+      }
+    )
+    const deadline = Effect.zipRight(
+      Effect.sleep(config.exportDeadline),
+      Effect.fail(Transport.deadlineError(info, config.exportDeadline))
     )
     return Stream.unwrap(
-      Effect.map(Transport.retrying(attempt, config.retry, classify(request)), (answer) =>
-        answer.response.stream.pipe(
-          Stream.mapError((error) => Transport.transportError(info, error)),
-          // the timeout bounds each wait for the next chunk of the body
-          Stream.timeoutFail(
-            () => Transport.timeoutError(info, config.timeout),
-            config.timeout
+      Effect.map(
+        bounded(request, info, config.exportDeadline, Transport.retrying(attempt, config.retry, classify(request))),
+        (answer) =>
+          GuardedHttp.chunks(answer.response).pipe(
+            Stream.mapError((error) => Transport.transportError(info, error)),
+            // the timeout bounds each wait for the next chunk of the body
+            Stream.timeoutFail(
+              () => Transport.timeoutError(info, config.timeout),
+              config.timeout
+            )
           )
-        ))
+      )
+    ).pipe(
+      // the export as a whole, however slowly its chunks come
+      Stream.interruptWhen(deadline)
     )
   }
 

@@ -10,6 +10,9 @@ export interface OptionNames {
   readonly tokenUrl: string
   readonly clientId: string
   readonly clientSecret: string
+  readonly userAgent: string
+  readonly maxBodyBytes: string
+  readonly maxErrorBodyBytes: string
 }
 
 /** @internal */
@@ -17,7 +20,10 @@ export const optionNames: OptionNames = {
   apiUrl: "apiUrl",
   tokenUrl: "tokenUrl",
   clientId: "clientId",
-  clientSecret: "clientSecret"
+  clientSecret: "clientSecret",
+  userAgent: "userAgent",
+  maxBodyBytes: "maxBodyBytes",
+  maxErrorBodyBytes: "maxErrorBodyBytes"
 }
 
 /** @internal */
@@ -25,7 +31,10 @@ export const envNames: OptionNames = {
   apiUrl: "HELLOASSO_API_URL",
   tokenUrl: "HELLOASSO_TOKEN_URL",
   clientId: "HELLOASSO_CLIENT_ID",
-  clientSecret: "HELLOASSO_CLIENT_SECRET"
+  clientSecret: "HELLOASSO_CLIENT_SECRET",
+  userAgent: "userAgent",
+  maxBodyBytes: "maxBodyBytes",
+  maxErrorBodyBytes: "maxErrorBodyBytes"
 }
 
 const endpoints: Record<HelloAssoConfig.Environment, HelloAssoConfig.Endpoints> = {
@@ -70,6 +79,12 @@ export const checkBaseUrl = (url: string): Either.Either<string, string> => {
   return Either.left(`${parsed.protocol}//${parsed.host} is refused: use https (plain http only on a loopback host)`)
 }
 
+/** `{origin of apiUrl}/oauth2/token`: HelloAsso's token endpoint is at the root of the API's host, not under /v5. */
+const tokenUrlNextTo = (apiUrl: string): string => new URL("/oauth2/token", apiUrl).href
+
+/** What a header value may hold: printable ASCII (a line break would inject a header or fail every request). */
+const HEADER_TEXT = /^[\x20-\x7e]*$/
+
 /** Drops the keys whose value is `undefined`. @internal */
 export const defined = <A extends object>(options: A): Partial<A> =>
   Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<A>
@@ -86,8 +101,14 @@ export const make = (
   const invalid = (name: string, message: string) => Either.left(ConfigError.InvalidData([name], `${name}: ${message}`))
   const apiUrl = checkBaseUrl(options.apiUrl ?? base.apiUrl)
   if (Either.isLeft(apiUrl)) return invalid(names.apiUrl, apiUrl.left)
-  const tokenUrl = checkBaseUrl(options.tokenUrl ?? base.tokenUrl)
+  // the token endpoint sits next to the API it serves: credentials never go to a host the user did not name
+  const tokenUrl = checkBaseUrl(
+    options.tokenUrl ?? (options.apiUrl === undefined ? base.tokenUrl : tokenUrlNextTo(apiUrl.right))
+  )
   if (Either.isLeft(tokenUrl)) return invalid(names.tokenUrl, tokenUrl.left)
+  if (options.userAgent !== undefined && !HEADER_TEXT.test(options.userAgent)) {
+    return invalid(names.userAgent, "must be printable ASCII (no line breaks or control characters)")
+  }
   if (options.clientId !== undefined && options.clientSecret === undefined) {
     return invalid(names.clientSecret, "missing: a client id needs its client secret")
   }
@@ -97,6 +118,20 @@ export const make = (
   if (options.clientId !== undefined && options.clientId.trim() === "") {
     return invalid(names.clientId, "must not be empty")
   }
+  const bytes = (
+    name: string,
+    value: number | undefined,
+    fallback: number
+  ): Either.Either<number, ConfigError.ConfigError> =>
+    value === undefined
+      ? Either.right(fallback)
+      : Number.isSafeInteger(value) && value >= 1024
+      ? Either.right(value)
+      : invalid(name, "must be a whole number of bytes, at least 1024")
+  const maxBodyBytes = bytes(names.maxBodyBytes, options.maxBodyBytes, 32 * 1024 * 1024)
+  if (Either.isLeft(maxBodyBytes)) return Either.left(maxBodyBytes.left)
+  const maxErrorBodyBytes = bytes(names.maxErrorBodyBytes, options.maxErrorBodyBytes, 64 * 1024)
+  if (Either.isLeft(maxErrorBodyBytes)) return Either.left(maxErrorBodyBytes.left)
   const retry = options.retry ?? {}
   const maxRetries = retry.maxRetries ?? 4
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 20) {
@@ -110,6 +145,11 @@ export const make = (
       : Option.none(),
     userAgent: Option.fromNullable(options.userAgent),
     timeout: duration(options.timeout, "30 seconds"),
+    deadline: duration(options.deadline, "2 minutes"),
+    exportDeadline: duration(options.exportDeadline, "1 hour"),
+    maxBodyBytes: maxBodyBytes.right,
+    maxErrorBodyBytes: maxErrorBodyBytes.right,
+    grantHoldOff: duration(options.grantHoldOff, "60 seconds"),
     retry: {
       maxRetries,
       baseDelay: duration(retry.baseDelay, "250 millis"),

@@ -151,9 +151,8 @@ export const IsoDateTime: Schema.Schema<DateTime.Zoned, string> = Schema.transfo
     decode: (input, _, ast) => {
       const date = parse(input)
       return date === undefined
-        ? ParseResult.fail(
-          new ParseResult.Type(ast, input, `Expected an ISO 8601 date-time, got ${JSON.stringify(input)}`)
-        )
+        // never the value: a date may be a payer's date of birth
+        ? ParseResult.fail(new ParseResult.Type(ast, input, "Expected an ISO 8601 date-time with its UTC offset"))
         : ParseResult.succeed(date)
     },
     encode: (date) => ParseResult.succeed(format(date))

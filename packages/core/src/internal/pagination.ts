@@ -1,7 +1,8 @@
 /**
  * Pagination over continuation tokens. HelloAsso returns a token on every page, the last one included; the
  * page after the last is empty. The cursor moves only after a page is decoded, so a retried page reuses the
- * same token, and a failed stream reports the token to resume from.
+ * same token, and a failed stream reports the token to resume from. A token seen before in the listing means a
+ * cycle (A, B, A...): following it would deliver the same payments forever, so the listing stops there.
  */
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -39,7 +40,7 @@ export const withoutContinuationToken = <E extends HelloAssoError>(error: E): E 
 type Cursor =
   | { readonly _tag: "Next"; readonly token: string | undefined }
   | { readonly _tag: "Done" }
-  | { readonly _tag: "Repeated"; readonly token: string }
+  | { readonly _tag: "Repeated"; readonly token: string | undefined; readonly cycle: number }
 
 /**
  * Every page from `start` on. `request` gets the token of the last page delivered (`undefined` for the first)
@@ -65,13 +66,18 @@ export const pages = <A, E extends HelloAssoError>(options: {
   interface State {
     readonly cursor: Cursor
     readonly ahead: Ahead | undefined
+    /** The number of the page the cursor leads to, from 0. */
+    readonly index: number
   }
   const stream = Stream.unwrapScoped(Effect.map(Effect.scope, (scope) => {
+    // every token of the listing, with the number of the page it leads to: one entry per page
+    const seen = new Map<string, number>()
+    if (options.start !== undefined) seen.set(options.start, 0)
     const requestAhead = (token: string): Effect.Effect<Ahead | undefined> =>
       options.prefetch > 0 ? Effect.forkIn(options.request(token), scope) : Effect.succeed(undefined)
     return Stream.unfoldChunkEffect<State, Payment.Page<A>, E | DecodeError, never>(
-      { cursor: { _tag: "Next", token: options.start }, ahead: undefined },
-      ({ ahead, cursor }) => {
+      { cursor: { _tag: "Next", token: options.start }, ahead: undefined, index: 0 },
+      ({ ahead, cursor, index }) => {
         switch (cursor._tag) {
           case "Done":
             return Effect.succeed(Option.none())
@@ -81,8 +87,11 @@ export const pages = <A, E extends HelloAssoError>(options: {
                 operation: options.operation,
                 reason: "RepeatedContinuationToken",
                 path: "pagination.continuationToken",
-                detail: "HelloAsso returned the continuation token it was given with more payments: following " +
-                  "it would repeat them forever, so the listing stops here",
+                detail: cursor.cycle === 1
+                  ? "HelloAsso returned the continuation token it was given with more payments: following it " +
+                    "would repeat them forever, so the listing stops here"
+                  : `HelloAsso returned a continuation token seen ${cursor.cycle} pages earlier (a cycle): ` +
+                    "following it would repeat the same payments forever, so the listing stops here",
                 continuationToken: cursor.token
               })
             )
@@ -99,20 +108,24 @@ export const pages = <A, E extends HelloAssoError>(options: {
                 const next = Option.getOrUndefined(page.pagination.continuationToken)
                 if (next === undefined) {
                   return Effect.succeed(
-                    Option.some([Chunk.of(page), { cursor: { _tag: "Done" }, ahead: undefined }] as const)
+                    Option.some([Chunk.of(page), { cursor: { _tag: "Done" }, ahead: undefined, index }] as const)
                   )
                 }
-                // the same token again would loop forever: stop before delivering payments twice
-                if (next === cursor.token) {
+                // a token seen before would loop forever: stop before delivering payments twice
+                const before = seen.get(next)
+                if (before !== undefined) {
+                  const repeated: Cursor = { _tag: "Repeated", token: cursor.token, cycle: index + 1 - before }
                   return Effect.succeed(
-                    Option.some(
-                      [Chunk.empty(), { cursor: { _tag: "Repeated", token: next }, ahead: undefined }] as const
-                    )
+                    Option.some([Chunk.empty(), { cursor: repeated, ahead: undefined, index }] as const)
                   )
                 }
+                seen.set(next, index + 1)
                 return Effect.map(
                   requestAhead(next),
-                  (ahead) => Option.some([Chunk.of(page), { cursor: { _tag: "Next", token: next }, ahead }] as const)
+                  (ahead) =>
+                    Option.some(
+                      [Chunk.of(page), { cursor: { _tag: "Next", token: next }, ahead, index: index + 1 }] as const
+                    )
                 )
               }
             )

@@ -22,6 +22,11 @@ const hasControl = (text: string): boolean => {
   return false
 }
 
+/** A UTF-16 surrogate without its pair: it cannot be percent-encoded (`encodeURIComponent` throws) or sent. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+const NOT_UNICODE = "must be valid Unicode text (it holds half of a surrogate pair)"
+
 const FORBIDDEN_IN_SEGMENT: ReadonlyArray<readonly [RegExp, string]> = [
   [/\//, "must not contain '/'"],
   [/\\/, "must not contain '\\'"],
@@ -39,6 +44,7 @@ const Slug = Schema.String.pipe(Schema.filter((slug) => {
   if (slug.length > MAX_SLUG) return `is too long (${slug.length} characters, at most ${MAX_SLUG})`
   if (slug === "." || slug === "..") return "must not be '.' or '..'"
   for (const [pattern, message] of FORBIDDEN_IN_SEGMENT) if (pattern.test(slug)) return message
+  if (LONE_SURROGATE.test(slug)) return NOT_UNICODE
   return !hasControl(slug) || "must not contain control characters"
 }))
 
@@ -61,6 +67,7 @@ const PageSize = Schema.Number.pipe(
 const Text = (max: number, allowNewLines = false) =>
   Schema.String.pipe(Schema.filter((text) => {
     if (text.length > max) return `is too long (${text.length} characters, at most ${max})`
+    if (LONE_SURROGATE.test(text)) return NOT_UNICODE
     const control = allowNewLines ? text.replace(/\r?\n/g, "") : text
     return !hasControl(control) || "must not contain control characters"
   }))
@@ -68,6 +75,7 @@ const Text = (max: number, allowNewLines = false) =>
 const ContinuationToken = Schema.String.pipe(Schema.filter((token) => {
   if (token.length === 0) return "must not be empty"
   if (token.length > 4096) return "is too long (at most 4096 characters)"
+  if (LONE_SURROGATE.test(token)) return NOT_UNICODE
   return !(/\s/.test(token) || hasControl(token)) || "must not contain spaces or control characters"
 }))
 
@@ -109,11 +117,17 @@ const DateInput = Schema.transformOrFail(Schema.Unknown, Schema.Struct({ iso: Sc
   encode: (param) => ParseResult.succeed(param.iso)
 })
 
-/** An MFA token: a non-empty `Redacted` string. Messages never show the value. */
+/** What an MFA token may hold: it is sent as a header value, where a line break or NUL would be refused. */
+const HEADER_TOKEN = /^[\x20-\x7e]+$/
+
+/** An MFA token: a non-empty `Redacted` string of printable ASCII. Messages never show the value. */
 const MfaToken = Schema.declare(
-  (u): u is Redacted.Redacted<string> =>
-    Redacted.isRedacted(u) && typeof Redacted.value(u) === "string" && (Redacted.value(u) as string).trim() !== "",
-  { message: () => "must be a non-empty Redacted string" }
+  (u): u is Redacted.Redacted<string> => {
+    if (!Redacted.isRedacted(u)) return false
+    const value = Redacted.value(u)
+    return typeof value === "string" && value.trim() !== "" && HEADER_TOKEN.test(value)
+  },
+  { message: () => "must be a non-empty Redacted string of printable ASCII (no line break or control character)" }
 )
 
 const optional = Schema.optional

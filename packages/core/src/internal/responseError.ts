@@ -5,6 +5,9 @@ import * as ErrorBody from "./errorBody.js"
 /** A non-2xx answer; `retryAfterMillis` is not needed to map it. @internal */
 export type FailedResponse = Omit<HelloAssoClient.FailedResponse, "retryAfterMillis">
 
+const redirected = (response: FailedResponse): string =>
+  `redirected to ${response.redirectedTo ?? "another location"}, not followed`
+
 const httpReasons: Readonly<Record<number, HttpError["reason"]>> = {
   400: "BadRequest",
   404: "NotFound",
@@ -27,8 +30,18 @@ const firstField = (fieldErrors: Readonly<Record<string, ReadonlyArray<string>>>
  * @internal
  */
 export const apiError = (response: FailedResponse): AuthError | ValidationError | HttpError => {
-  const body = ErrorBody.parse(response.body)
   const { operation, status } = response
+  if (response.redirectedTo !== undefined) {
+    return new HttpError({
+      operation,
+      reason: "Redirected",
+      status,
+      method: response.method,
+      path: response.path,
+      detail: redirected(response)
+    })
+  }
+  const body = ErrorBody.parse(response.body)
   if (status === 401 || status === 403) {
     return new AuthError({
       operation,
@@ -61,8 +74,15 @@ export const apiError = (response: FailedResponse): AuthError | ValidationError 
 const MFA_CODE = /^AuthorizationErrors\.(MFA\.|UserNotEnrolled)/
 
 /**
+ * The answers to a refund that say it was not made: refusals (400, 409), authorization (401, 403), an unknown
+ * payment (404) and a rate limit met before processing (429).
+ */
+const REFUND_REFUSALS: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 429])
+
+/**
  * Maps a non-2xx answer of the refund endpoint. 400 and 409 in the `errors` shape are refusals (nothing was
- * refunded); 409 with an `AuthorizationErrors.*` code asks for MFA; a 5xx leaves the outcome unknown.
+ * refunded); 409 with an `AuthorizationErrors.*` code asks for MFA. Any other answer (a 5xx, a redirect, a 408,
+ * an undocumented status) leaves the outcome unknown: the server had the request.
  *
  * @internal
  */
@@ -70,8 +90,9 @@ export const refundError = (
   response: FailedResponse & { readonly paymentId: number }
 ): AuthError | ValidationError | HttpError | RefundRejected | RefundOutcomeUnknown => {
   const { operation, paymentId, status } = response
-  if (status >= 500) {
-    return new RefundOutcomeUnknown({ operation, paymentId, detail: `HTTP ${status}` })
+  if (response.redirectedTo !== undefined || !REFUND_REFUSALS.has(status)) {
+    const detail = response.redirectedTo !== undefined ? `HTTP ${status}, ${redirected(response)}` : `HTTP ${status}`
+    return new RefundOutcomeUnknown({ operation, paymentId, detail })
   }
   const body = ErrorBody.parse(response.body)
   if ((status === 400 || status === 409) && body.shape !== "Validation") {

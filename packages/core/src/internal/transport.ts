@@ -82,6 +82,16 @@ export const timeoutError = (info: RequestInfo, timeout: Duration.Duration): Tra
     detail: `no complete answer within ${Duration.format(timeout)}`
   })
 
+/** A call that did not end within its deadline (retries included). @internal */
+export const deadlineError = (info: RequestInfo, deadline: Duration.Duration): TransportError =>
+  new TransportError({
+    operation: info.operation,
+    reason: "Timeout",
+    method: info.method,
+    path: info.path,
+    detail: `not done within the deadline of ${Duration.format(deadline)} (retries included)`
+  })
+
 /** Bounds an exchange, reading the body included. @internal */
 export const withTimeout = <A, E, R>(
   info: RequestInfo,
@@ -100,7 +110,8 @@ export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 5
 
 /**
  * Retries an attempt while `classify` says the failure is transient, with the policy's backoff and bounded
- * attempts; the last failure is returned as it is.
+ * attempts; the last failure is returned as it is. A server asking to wait longer than `maxRetryAfter` is not
+ * retried: its error (carrying the delay asked for) is returned at once.
  *
  * @internal
  */
@@ -113,6 +124,9 @@ export const retrying = <A, E, R>(
     Effect.catchAll(attempt, (error) => {
       const hint = retry < policy.maxRetries ? classify(error) : undefined
       if (hint === undefined) return Effect.fail(error)
+      if (hint.retryAfterMillis !== undefined && hint.retryAfterMillis > Duration.toMillis(policy.maxRetryAfter)) {
+        return Effect.fail(error)
+      }
       return RetryPolicy.delay(policy, retry, hint.retryAfterMillis).pipe(
         Effect.flatMap((delay) => Effect.sleep(delay)),
         Effect.zipRight(loop(retry + 1))

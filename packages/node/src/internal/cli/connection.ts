@@ -48,15 +48,6 @@ export interface Connection {
   readonly tokenUrl: Option.Option<string>
 }
 
-/** `https://host/v5` -> `https://host/oauth2/token`: the token endpoint is not under `/v5`. */
-const tokenUrlNextTo = (apiUrl: string): string | undefined => {
-  try {
-    return new URL("/oauth2/token", apiUrl).href
-  } catch {
-    return undefined
-  }
-}
-
 /** The organization: `--org` or HELLOASSO_ORGANIZATION. */
 export const organization = Options.text("org").pipe(
   Options.withDescription("organization slug (or HELLOASSO_ORGANIZATION)"),
@@ -75,11 +66,11 @@ export const layer = (connection: Connection) =>
         )
       )
     }
-    const apiUrl = Option.getOrUndefined(connection.apiUrl)
+    // without a token URL, the library takes the one next to the API URL
     const options: HelloAsso.Options = {
       environment: connection.environment,
-      apiUrl,
-      tokenUrl: Option.getOrElse(connection.tokenUrl, () => apiUrl === undefined ? undefined : tokenUrlNextTo(apiUrl)),
+      apiUrl: Option.getOrUndefined(connection.apiUrl),
+      tokenUrl: Option.getOrUndefined(connection.tokenUrl),
       clientId: connection.clientId.value,
       clientSecret: connection.clientSecret.value,
       userAgent: "helloasso-cli"

@@ -27,7 +27,10 @@ const RealApi = Config.all({
   clientId: Config.string("HELLOASSO_CLIENT_ID"),
   clientSecret: Config.redacted("HELLOASSO_CLIENT_SECRET"),
   organization: Config.string("HELLOASSO_ORGANIZATION"),
-  environment: Config.literal("production", "sandbox")("HELLOASSO_ENVIRONMENT").pipe(Config.withDefault("production"))
+  environment: Config.literal("production", "sandbox")("HELLOASSO_ENVIRONMENT").pipe(Config.withDefault("production")),
+  // a proxy, the sandbox or a simulator: the token URL defaults to the one next to it
+  apiUrl: Config.option(Config.string("HELLOASSO_API_URL")).pipe(Config.map(Option.getOrUndefined)),
+  tokenUrl: Config.option(Config.string("HELLOASSO_TOKEN_URL")).pipe(Config.map(Option.getOrUndefined))
 }).pipe(Config.option)
 
 const heading = (n: number, text: string) => Console.log(`\n${n}. ${text}`)
@@ -169,13 +172,16 @@ export const command = Command.make("demo", {
   Effect.gen(function*() {
     const real = yield* RealApi
     if (Option.isSome(real)) {
-      yield* Console.log(`HelloAsso demo against the ${real.value.environment} API (read-only)`)
+      const target = real.value.apiUrl ?? `the ${real.value.environment} API`
+      yield* Console.log(`HelloAsso demo against ${target} (read-only)`)
       return yield* tour({
         organizationSlug: real.value.organization,
         outputDir: args.outputDir,
         simulator: undefined
       }).pipe(Effect.provide(NodeHelloAsso.layer({
         environment: real.value.environment,
+        apiUrl: real.value.apiUrl,
+        tokenUrl: real.value.tokenUrl,
         clientId: real.value.clientId,
         clientSecret: real.value.clientSecret,
         userAgent: "helloasso-demo"
