@@ -24,6 +24,7 @@ import type { MfaCode } from "./HelloAssoError.js"
 import * as App from "./internal/simulator/app.js"
 import type * as Faults from "./internal/simulator/faults.js"
 import * as internal from "./internal/simulator/simulator.js"
+import * as TestClockRunner from "./internal/simulator/testClock.js"
 import type * as Tokens from "./internal/simulator/tokens.js"
 import type * as Payment from "./Payment.js"
 
@@ -70,6 +71,15 @@ export const fault = {
     retryAfter: retryAfterSeconds,
     retryAfterFormat: format
   }),
+  /**
+   * 400 in ASP.NET's validation shape (`{"title", "errors": {"Field": ["..."]}}`): the client fails with a
+   * `ValidationError` whose `source` is `"api"`. Default: a `PageSize` error.
+   */
+  validation: (
+    errors: Readonly<Record<string, ReadonlyArray<string>>> = {
+      PageSize: ["The field PageSize must be between 1 and 100."]
+    }
+  ): Fault => ({ _tag: "Validation", errors }),
   /** 503 with an optional `Retry-After`. */
   unavailable: (retryAfterSeconds?: number): Fault => ({ _tag: "Status", status: 503, retryAfter: retryAfterSeconds }),
   latency: (millis: number): Fault => ({ _tag: "Latency", millis }),
@@ -311,3 +321,16 @@ export const layerHelloAsso = (
     Layer.provide(layerHttpClient),
     Layer.provideMerge(layer(options))
   )
+
+/**
+ * Runs an effect under `it.effect` (whose `TestClock` never moves by itself), moving the clock on by `step`
+ * (default 1 second) whenever the effect waits. Without it, a retried fault hangs the test: backoff,
+ * `Retry-After` and timeouts sleep on the Effect clock. Under `it.live` the clock is real and this is not needed.
+ *
+ * @since 0.2.0
+ * @category testing
+ */
+export const withTestClock: <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  options?: { readonly step?: Duration.DurationInput | undefined; readonly maxSteps?: number | undefined }
+) => Effect.Effect<A, E, R> = TestClockRunner.withTestClock

@@ -32,8 +32,9 @@ import * as internal from "./internal/payments.js"
 import type * as Payment from "./Payment.js"
 
 /**
- * A date parameter: a `Date`, an Effect `DateTime`, or an ISO 8601 string (sent as given, so a date copied from
- * a payment keeps its 7 fractional digits).
+ * A date parameter: a `Date`, an Effect `DateTime`, an ISO 8601 date-time (with an offset it is sent as given, so
+ * a date copied from a payment keeps its 7 fractional digits; without one it is Europe/Paris time, HelloAsso's),
+ * or a plain `YYYY-MM-DD` (midnight Europe/Paris).
  *
  * @since 0.1.0
  * @category params
@@ -188,7 +189,10 @@ export interface MfaTokens {
  * @category params
  */
 export interface RefundOptions {
-  /** In cents; absent or 0 refunds what remains of the payment. */
+  /**
+   * In cents. Absent or **0 refunds everything that remains of the payment**: that is HelloAsso's meaning of 0, kept
+   * as is (the `helloasso` CLI refuses `--amount 0` and asks for `--full` instead).
+   */
   readonly amount?: number | undefined
   readonly comment?: string | undefined
   /** Cancel the order's future payments and items (full refunds only). */

@@ -18,6 +18,22 @@ const lastRequest = Effect.map(Effect.flatMap(Simulator, (s) => s.requests), (lo
 
 describe("Payments", () => {
   describe("operations and parameters", () => {
+    it.effect("a plain date is midnight in Paris, a date-time without offset Paris time: both sent with the offset", () =>
+      Effect.gen(function*() {
+        const [payments, simulator] = yield* setup
+        const organizationSlug = simulator.organization.slug
+        yield* payments.listByOrganization({ organizationSlug, from: "2025-01-15", to: "2025-08-30T09:30:00" })
+        expect((yield* lastRequest).query).toMatchObject({
+          from: ["2025-01-15T00:00:00.000+01:00"],
+          to: ["2025-08-30T09:30:00.000+02:00"]
+        })
+        // with an offset, a date is sent as given (7 fractional digits included)
+        yield* payments.listByOrganization({ organizationSlug, from: "2024-06-07T14:11:15.7442115+02:00" })
+        expect((yield* lastRequest).query).toMatchObject({ from: ["2024-06-07T14:11:15.7442115+02:00"] })
+        const invalid = yield* Effect.flip(payments.listByOrganization({ organizationSlug, from: "2025-02-30" }))
+        expect(invalid).toMatchObject({ _tag: "ValidationError", field: "from" })
+      }).pipe(simulated()))
+
     it.effect("listByOrganization sends every parameter, arrays as repeated keys", () =>
       Effect.gen(function*() {
         const [payments, simulator] = yield* setup
@@ -369,6 +385,32 @@ describe("Payments", () => {
         expect(yield* Effect.flip(payments.get(20_000_001))).toMatchObject({
           _tag: "DecodeError",
           reason: "InvalidJson"
+        })
+      }).pipe(simulated()))
+
+    it.effect("the simulator's validation fault gives a ValidationError from the API, with its field errors", () =>
+      Effect.gen(function*() {
+        const [payments, simulator] = yield* setup
+        yield* simulator.setFaults([
+          { endpoint: "listByOrganization", on: [1], fault: HelloAssoSimulator.fault.validation() },
+          {
+            endpoint: "listByOrganization",
+            on: [2],
+            fault: HelloAssoSimulator.fault.validation({ From: ["The value 'x' is not valid."], To: ["Too late."] })
+          }
+        ])
+        const organizationSlug = simulator.organization.slug
+        expect(yield* Effect.flip(payments.listByOrganization({ organizationSlug }))).toMatchObject({
+          _tag: "ValidationError",
+          source: "api",
+          field: "PageSize",
+          detail: "The field PageSize must be between 1 and 100."
+        })
+        const second = yield* Effect.flip(payments.listByOrganization({ organizationSlug }))
+        expect(second).toMatchObject({ _tag: "ValidationError", source: "api", field: "From" })
+        expect(second._tag === "ValidationError" ? second.errors : undefined).toEqual({
+          From: ["The value 'x' is not valid."],
+          To: ["Too late."]
         })
       }).pipe(simulated()))
 

@@ -89,6 +89,10 @@ const PaymentState = oneOf("payment state", Payment.PaymentState.known)
 const SortField = oneOf("sort field", Payment.SortField.known)
 const SortOrder = oneOf("sort order", Payment.SortOrder.known)
 
+const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/
+
+const HAS_OFFSET = /(?:[Zz]|[+-]\d{2}:?\d{2})$/
+
 /** A date as the caller gave it, checked, with the ISO string to send. */
 interface DateParam {
   readonly iso: string
@@ -107,10 +111,18 @@ const DateInput = Schema.transformOrFail(Schema.Unknown, Schema.Struct({ iso: Sc
       return ParseResult.succeed({ iso: IsoDateTime.format(input), millis: DateTime.toEpochMillis(input) })
     }
     if (typeof input === "string") {
-      const parsed = IsoDateTime.parse(input)
-      return parsed === undefined
-        ? ParseResult.fail(new ParseResult.Type(ast, input, "is not an ISO 8601 date-time"))
-        : ParseResult.succeed({ iso: input, millis: DateTime.toEpochMillis(parsed) })
+      // a plain date is midnight in HelloAsso's time zone, Europe/Paris
+      const plainDate = PLAIN_DATE.test(input)
+      const parsed = IsoDateTime.parse(plainDate ? `${input}T00:00:00` : input)
+      if (parsed === undefined) {
+        return ParseResult.fail(
+          new ParseResult.Type(ast, input, "is not a date (YYYY-MM-DD) or an ISO 8601 date-time")
+        )
+      }
+      // a date-time with its offset is sent as given (7 fractional digits kept); without one, it is Paris time,
+      // sent with the Paris offset so that what is sent and what is meant cannot differ
+      const iso = plainDate || !HAS_OFFSET.test(input) ? IsoDateTime.format(parsed) : input
+      return ParseResult.succeed({ iso, millis: DateTime.toEpochMillis(parsed) })
     }
     return ParseResult.fail(new ParseResult.Type(ast, input, "must be a Date, a DateTime or an ISO 8601 string"))
   },

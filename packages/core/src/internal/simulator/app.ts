@@ -96,7 +96,7 @@ const jsonResponse = (status: number, body: unknown) =>
 const errorsResponse = (status: number, code: string, message: string) =>
   jsonResponse(status, { errors: [{ code, message }] })
 
-const validationResponse = (errors: FieldErrors) =>
+const validationResponse = (errors: Readonly<Record<string, ReadonlyArray<string>>>) =>
   jsonResponse(400, {
     type: "https://tools.ietf.org/html/rfc7231#section-6.5.1",
     title: "One or more validation errors occurred.",
@@ -212,6 +212,7 @@ export const make = (state: AppState) => {
       const fault = decision.fault
       let response: HttpServerResponse.HttpServerResponse
       if (fault?._tag === "RefuseConnection") response = connectionFault("refuse")
+      else if (fault?._tag === "Validation") response = validationResponse(fault.errors)
       else if (fault?._tag === "ResetBeforeRead") response = connectionFault("reset-before-read")
       else if (fault?._tag === "Status") {
         const headers: Record<string, string> = {}

@@ -14,6 +14,11 @@ export type Fault =
     /** Send `Retry-After` as seconds (default) or as an HTTP date. */
     readonly retryAfterFormat?: "seconds" | "http-date" | undefined
   }
+  | {
+    readonly _tag: "Validation"
+    /** The field errors of an ASP.NET validation problem (400), by field. */
+    readonly errors: Readonly<Record<string, ReadonlyArray<string>>>
+  }
   | { readonly _tag: "Latency"; readonly millis: number }
   | { readonly _tag: "MalformedJson" }
   | { readonly _tag: "TruncatedJson" }
