@@ -31,7 +31,7 @@ export const refundPart = (paymentId: number, cents: number, mfaToken?: string) 
             payments.get(error.paymentId, { withFailedRefundOperation: true }),
             (detail) =>
               `outcome unknown; refund operations now: ${
-                detail.refundOperations.map((op) => `${op.amount} ${op.status}`).join(", ") || "none"
+                detail.refundOperations.map((op) => `${op.amount} ${op.state}`).join(", ") || "none"
               }`
           )),
       HttpError: (error) => Effect.succeed(error.reason === "NotFound" ? `no payment ${paymentId}` : error.message)

@@ -23,6 +23,7 @@ import type * as HelloAssoConfig from "./HelloAssoConfig.js"
 import type { MfaCode } from "./HelloAssoError.js"
 import * as App from "./internal/simulator/app.js"
 import type * as Faults from "./internal/simulator/faults.js"
+import type * as Render from "./internal/simulator/render.js"
 import * as internal from "./internal/simulator/simulator.js"
 import * as TestClockRunner from "./internal/simulator/testClock.js"
 import type * as Tokens from "./internal/simulator/tokens.js"
@@ -96,6 +97,15 @@ export const fault = {
   /** The request is processed (a refund is made), then the connection is reset instead of answering. */
   resetAfterRead: { _tag: "ResetAfterRead" } as Fault
 } as const
+
+/**
+ * A payment as the search endpoint sends it: `PublicPaymentEncoded` with the spec's `status` where the client's
+ * model says `state`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type SearchResult = Render.PublicPaymentWire
 
 /**
  * One request as the simulator saw it. Bearer tokens, client secrets, refresh tokens and MFA tokens are masked.
@@ -193,7 +203,7 @@ export interface Service {
   /** Ground truth: what listing every page of the list endpoints returns, in the API's order. */
   readonly listPayments: (filter?: ListFilter) => Effect.Effect<ReadonlyArray<Payment.PaymentEncoded>>
   /** Ground truth of the search endpoint. */
-  readonly searchPayments: (filter?: SearchFilter) => Effect.Effect<ReadonlyArray<Payment.PublicPaymentEncoded>>
+  readonly searchPayments: (filter?: SearchFilter) => Effect.Effect<ReadonlyArray<SearchResult>>
   /** A payment as `GET /payments/{id}` returns it now. */
   readonly payment: (
     paymentId: number,

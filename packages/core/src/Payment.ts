@@ -653,7 +653,7 @@ const RefundOperationLightFields = {
   id: Codec.required(Codec.int32(RefundOperationId)),
   amount: Codec.required(cents),
   amountTip: Codec.optional(cents),
-  status: Codec.required(Codec.openEnum(OperationState)),
+  state: Codec.required(Codec.openEnum(OperationState)),
   meta: Codec.optional(MetaCodec)
 }
 
@@ -673,14 +673,14 @@ export interface RefundOperationLightEncoded
   extends Schema.Struct.Encoded<Codec.SchemaFields<typeof RefundOperationLightFields>>
 {}
 
-// Real responses send `state` where the spec says `status`.
+// The spec says `status`, real responses send `state`: both are read, into `state` like every other model.
 const RefundOperationLightCodec = Codec.struct("RefundOperationLight", RefundOperationLightFields, {
-  alias: ["status", "state"]
+  alias: ["state", "status"]
 })
 
 /**
- * A refund operation as listed on a payment. Real responses send `state` where the spec says `status`; both
- * decode to `status`.
+ * A refund operation as listed on a payment. Its state is in `state`, as on every model; the spec's `status`
+ * (which the spec has here) and the `state` real responses send both decode to it.
  *
  * @since 0.1.0
  * @category models
@@ -761,7 +761,7 @@ const PublicPaymentFields = {
   amount: Codec.required(cents),
   date: Codec.required(date),
   orderDate: Codec.required(date),
-  status: Codec.required(Codec.openEnum(PaymentState)),
+  state: Codec.required(Codec.openEnum(PaymentState)),
   formId: Codec.optional(Codec.int32(FormId)),
   formType: Codec.optional(Codec.openEnum(FormType)),
   meansPayment: Codec.optional(Codec.openEnum(PaymentMeans)),
@@ -792,11 +792,11 @@ export interface PublicPayment extends Schema.Struct.Type<Codec.SchemaFields<typ
  */
 export interface PublicPaymentEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PublicPaymentFields>> {}
 
-const PublicPaymentCodec = Codec.struct("PublicPayment", PublicPaymentFields, { alias: ["status", "state"] })
+const PublicPaymentCodec = Codec.struct("PublicPayment", PublicPaymentFields, { alias: ["state", "status"] })
 
 /**
- * A payment as the search endpoint returns it (`PublicPaymentModel`, 2024 spec). Its state is in `status`; real
- * responses that send `state` decode too.
+ * A payment as the search endpoint returns it (`PublicPaymentModel`, 2024 spec). The spec names its state
+ * `status`: it is read into `state`, as on every model (a body that sends `state` decodes too).
  *
  * @since 0.1.0
  * @category models

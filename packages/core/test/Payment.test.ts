@@ -199,9 +199,9 @@ describe("Payment", () => {
           { id: 2, amount: 500, amountTip: 0, status: "Refused" }
         ]
       })
-      expect(payment.refundOperations.map((op) => op.status)).toEqual(["Processed", "Refused"])
+      expect(payment.refundOperations.map((op) => op.state)).toEqual(["Processed", "Refused"])
       const encoded = Schema.encodeSync(Payment.Payment)(payment)
-      expect(encoded.refundOperations?.[0]).toMatchObject({ status: "Processed" })
+      expect(encoded.refundOperations?.[0]).toMatchObject({ state: "Processed" })
     })
 
     it("reads RefundOperation.status where the spec says state", () => {
@@ -241,7 +241,7 @@ describe("Payment", () => {
         }],
         pagination: { pageSize: 20, totalCount: -1, pageIndex: 1, totalPages: -1, continuationToken: "t1" }
       })
-      expect(result.data[0]?.status).toBe("Authorized")
+      expect(result.data[0]?.state).toBe("Authorized")
       expect(result.data[0]?.userId).toEqual(Option.none())
     })
   })

@@ -144,7 +144,7 @@ describe("Payments", () => {
         expect(plain.refundOperations).toEqual([])
         const withFailed = yield* payments.get(target!, { withFailedRefundOperation: true })
         expect(withFailed.refundOperations.length).toBe(1)
-        expect(["Refused", "Aborted", "Error", "Canceled"]).toContain(withFailed.refundOperations[0]!.status)
+        expect(["Refused", "Aborted", "Error", "Canceled"]).toContain(withFailed.refundOperations[0]!.state)
         expect((yield* lastRequest).query).toEqual({ withfailedrefundoperation: ["true"] })
       }).pipe(simulated({ payments: 3000 })))
 
@@ -634,7 +634,9 @@ describe("Payments", () => {
         const cases: Array<[Effect.Effect<unknown, unknown>, string]> = [
           [payments.listByOrganization({ organizationSlug: "../payments" }), "organizationSlug"],
           [payments.listByOrganization({ organizationSlug: slug, pageSize: 101 }), "pageSize"],
-          [payments.listByOrganization({ organizationSlug: slug, from: "2025-01-02", to: "2025-01-01" }), "from"],
+          // plain dates are Paris midnights: from after to
+          [payments.listByOrganization({ organizationSlug: slug, from: "2025-01-02", to: "2025-01-01" }), "to"],
+          [payments.listByOrganization({ organizationSlug: slug, from: "2025-13-02" }), "from"],
           [
             payments.listByOrganization({
               organizationSlug: slug,

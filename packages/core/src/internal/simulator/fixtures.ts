@@ -90,7 +90,7 @@ export const fromPayments = (
         amount: op.amount,
         amountTip: op.amountTip ?? 0,
         // real responses send `state` where the spec says `status`
-        state: op.status ?? (op as { readonly state?: string }).state ?? "Unknown",
+        state: op.state ?? (op as { readonly status?: string }).status ?? "Unknown",
         ticks: op.meta?.createdAt === undefined ? date : ticksOf(op.meta.createdAt)
       })),
       paymentReceiptUrl: orNull(p.paymentReceiptUrl),

@@ -100,9 +100,16 @@ export const payment = (
 
 const AUTHORIZED_LIKE: ReadonlySet<string> = new Set(["Authorized", "Refunded", "Refunding", "Contested"])
 
+/**
+ * The search endpoint's payment on the wire: the spec names its state `status` (the client reads it into `state`).
+ *
+ * @internal
+ */
+export type PublicPaymentWire = Omit<Payment.PublicPaymentEncoded, "state"> & { readonly status: string }
+
 /** `PublicPaymentModel` (search). @internal */
-export const publicPayment = (organization: Organization, record: PaymentRecord): Payment.PublicPaymentEncoded => {
-  const json: Mutable<Payment.PublicPaymentEncoded> = {
+export const publicPayment = (organization: Organization, record: PaymentRecord): PublicPaymentWire => {
+  const json: Mutable<PublicPaymentWire> = {
     id: record.id,
     organizationId: organization.id,
     formId: record.form.id,

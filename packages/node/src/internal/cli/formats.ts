@@ -10,6 +10,9 @@ import * as Schema from "effect/Schema"
 
 export type Format = "table" | "jsonl" | "csv"
 
+/** `1 page`, `2 pages`. */
+export const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`
+
 /** Cents as French euros: 3700 -> `37,00 €`. */
 export const euros = (cents: number): string =>
   `${(cents / 100).toLocaleString("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`
@@ -71,7 +74,7 @@ export const publicPaymentColumns: Columns<Payment.PublicPayment> = {
     ["id", (p) => p.id],
     ["date", (p) => isoDate(p.date)],
     ["amount_cents", (p) => p.amount],
-    ["status", (p) => p.status],
+    ["state", (p) => p.state],
     ["means", (p) => text(p.meansPayment)],
     ["form_type", (p) => text(p.formType)],
     ["order_id", (p) => p.orderId],
@@ -84,7 +87,7 @@ export const publicPaymentColumns: Columns<Payment.PublicPayment> = {
     ["ID", 10, (p) => String(p.id)],
     ["DATE", 16, (p) => shortDate(p.date)],
     ["AMOUNT", 12, (p) => euros(p.amount)],
-    ["STATE", 12, (p) => p.status],
+    ["STATE", 12, (p) => p.state],
     ["FORM TYPE", 12, (p) => text(p.formType)],
     ["PAYER", 28, (p) => [text(p.payerFirstName), text(p.payerLastName)].filter((s) => s !== "").join(" ")]
   ],
@@ -92,29 +95,29 @@ export const publicPaymentColumns: Columns<Payment.PublicPayment> = {
 }
 
 /** What was refunded of a payment: its refund operations that did not fail. */
-export const refunded = (payment: Payment.Payment): number =>
+export const refunded = (payment: Pick<Payment.Payment, "refundOperations">): number =>
   payment.refundOperations
-    .filter((op) => !["Aborted", "Canceled", "Error", "Refused"].includes(op.status))
+    .filter((op) => !["Aborted", "Canceled", "Error", "Refused"].includes(op.state))
     .reduce((sum, op) => sum + op.amount, 0)
 
 const cell = (value: string, width: number): string =>
   value.length > width ? `${value.slice(0, width - 1)}…` : value.padEnd(width)
 
-/** Renders a batch of rows; `first` says whether the header goes before them. */
-export const render = <A>(format: Format, columns: Columns<A>, rows: ReadonlyArray<A>, first: boolean): string => {
+/** Renders a batch of rows; `header` says whether the header line goes before them. */
+export const render = <A>(format: Format, columns: Columns<A>, rows: ReadonlyArray<A>, header: boolean): string => {
   switch (format) {
     case "jsonl":
       return rows.map((row) => `${JSON.stringify(columns.json(row))}\n`).join("")
     case "csv":
       return stringify(rows.map((row) => columns.csv.map(([, get]) => get(row))), {
-        header: first,
+        header,
         columns: columns.csv.map(([name]) => name)
       })
     case "table": {
       const line = (cells: ReadonlyArray<string>) =>
         `${cells.map((value, i) => cell(value, columns.table[i]![1])).join("  ").trimEnd()}\n`
-      const header = first ? line(columns.table.map(([name]) => name)) : ""
-      return header + rows.map((row) => line(columns.table.map(([, , get]) => get(row)))).join("")
+      const head = header ? line(columns.table.map(([name]) => name)) : ""
+      return head + rows.map((row) => line(columns.table.map(([, , get]) => get(row)))).join("")
     }
   }
 }

@@ -3,6 +3,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import { count } from "./formats.js"
 
 export interface Progress {
   readonly page: (payments: number) => Effect.Effect<void>
@@ -20,7 +21,7 @@ export const make = (enabled: boolean = process.stderr.isTTY === true): Effect.E
     let drawn = 0
     const line = (now: number) => {
       const seconds = Math.max(0.001, (now - start) / 1000)
-      return `${payments} payments, ${pages} pages, ${Math.round(payments / seconds)}/s`
+      return `${count(payments, "payment")}, ${count(pages, "page")}, ${Math.round(payments / seconds)}/s`
     }
     const summary = Effect.map(Clock.currentTimeMillis, line)
     return {
