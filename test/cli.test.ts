@@ -161,9 +161,9 @@ describe("helloasso CLI over loopback HTTP", () => {
         Effect.gen(function*() {
           const { simulator } = yield* Server
           const offline = (yield* simulator.listPayments()).find((p) => p.type === "Offline")!
-          const result = yield* cli(["payments", "refund", String(offline.id), "--yes"])
+          const result = yield* cli(["payments", "refund", String(offline.id), "--full", "--yes"])
           expect(result.code).toBe(5)
-          expect(result.stderr).toMatch(/^helloasso: refund refused: .*code 108/)
+          expect(result.stderr).toMatch(/^helloasso: refund refused: .*code 108/m)
         }), 30_000)
 
       it.effect("bad input exits 2 before any request", () =>
@@ -205,6 +205,30 @@ describe("helloasso CLI over loopback HTTP", () => {
             expect(network.stderr).not.toMatch(/\n\s+at /)
           }),
         60_000
+      )
+
+      it.effect(
+        "the demo with HELLOASSO_* set runs against the server they name (not production), token request included",
+        () =>
+          Effect.gen(function*() {
+            const full = envOf(yield* Server)
+            // without HELLOASSO_TOKEN_URL: the token endpoint next to HELLOASSO_API_URL
+            const { HELLOASSO_TOKEN_URL: _, ...withoutTokenUrl } = full
+            for (const env of [full, withoutTokenUrl]) {
+              yield* resetLog
+              const result = yield* Cli.run(["demo", "--output-dir", tmp], env)
+              const output = result.stdout + result.stderr
+              expect(output).not.toMatch(/production/i)
+              expect(output).not.toContain("api.helloasso.com")
+              expect(result.code, output).toBe(0)
+              const log = yield* requests
+              expect(log.filter((e) => e.endpoint === "token").length).toBeGreaterThanOrEqual(1)
+              expect(log.some((e) => e.endpoint === "listByOrganization")).toBe(true)
+              // read-only against a server that is not the demo's own simulator: no refund
+              expect(log.some((e) => e.endpoint === "refund")).toBe(false)
+            }
+          }),
+        30_000
       )
 
       it.effect(

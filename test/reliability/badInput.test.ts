@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { HelloAssoError, Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
+import { NodeHelloAsso, NodeSimulatorServer } from "@helloasso-effect/node"
 import { DateTime, Effect, Redacted, Stream } from "effect"
 import { figures } from "../support/figures.js"
 
@@ -33,6 +34,67 @@ const slugs: ReadonlyArray<readonly [string, string]> = [
   ["a b", "space"],
   ["", "empty"],
   ["x".repeat(1_000_000), "1 MB long"]
+]
+
+/**
+ * Lone UTF-16 surrogates: no UTF-8 for them, so no URL either (encodeURIComponent throws, URLSearchParams swaps
+ * in U+FFFD).
+ */
+const loneSurrogates: ReadonlyArray<readonly [string, string]> = [
+  ["a\ud800", "lone high surrogate"],
+  ["\udc00x", "lone low surrogate"]
+]
+
+const form = { organizationSlug: org, formType: "Event", formSlug: "fete-du-lavoir-2025" } as const
+
+/** Every operation that takes a string param, with that param set to `value`. */
+const stringParams: ReadonlyArray<readonly [field: string, operation: string, call: (value: string) => Call]> = [
+  ...(["listByOrganization", "pagesByOrganization", "streamByOrganization"] as const).flatMap((operation) =>
+    (["organizationSlug", "userSearchKey", "continuationToken"] as const).map((field) =>
+      [field, operation, (value: string): Call => (p) => {
+        const params = { organizationSlug: org, [field]: value }
+        return operation === "listByOrganization"
+          ? p.listByOrganization(params)
+          : drain<unknown, unknown>(p[operation](params))
+      }] as const
+    )
+  ),
+  ...(["listByForm", "pagesByForm", "streamByForm"] as const).flatMap((operation) =>
+    (["organizationSlug", "formSlug", "userSearchKey", "continuationToken"] as const).map((field) =>
+      [field, operation, (value: string): Call => (p) => {
+        const params = { ...form, [field]: value }
+        return operation === "listByForm" ? p.listByForm(params) : drain<unknown, unknown>(p[operation](params))
+      }] as const
+    )
+  ),
+  ...(["search", "pagesSearch", "streamSearch"] as const).flatMap((operation) =>
+    (["organizationSlug", "searchKey", "continuationToken"] as const).map((field) =>
+      [field, operation, (value: string): Call => (p) => {
+        const params = { organizationSlug: org, [field]: value }
+        return operation === "search" ? p.search(params) : drain<unknown, unknown>(p[operation](params))
+      }] as const
+    )
+  ),
+  ...(["organizationSlug", "userSearchKey"] as const).map((field) =>
+    [
+      field,
+      "exportByOrganization",
+      (value: string): Call => (p) =>
+        drain(p.exportByOrganization({ organizationSlug: org, format: "csv", [field]: value }))
+    ] as const
+  ),
+  ["comment", "refund", (value: string): Call => (p) => p.refund(20_000_001, { amount: 100, comment: value })]
+]
+
+/** Would split or end the MFA header it is sent in. */
+const mfaControls: ReadonlyArray<readonly [string, string]> = [
+  ["\n", "LF"],
+  ["\r", "CR"],
+  ["\r\nX-Injected: 1", "CR LF"],
+  ["\u0000", "NUL"],
+  ["\u0007", "BEL"],
+  ["\u001b", "ESC"],
+  ["\u007f", "DEL"]
 ]
 
 const catalogue: ReadonlyArray<readonly [name: string, call: Call, field: string]> = [
@@ -123,7 +185,7 @@ const catalogue: ReadonlyArray<readonly [name: string, call: Call, field: string
   ["from not a date", (p) => p.listByOrganization({ organizationSlug: org, from: "yesterday" }), "from"],
   ["from month 13", (p) => p.listByOrganization({ organizationSlug: org, from: "2024-13-01T00:00:00Z" }), "from"],
   ["to February 30", (p) => p.listByOrganization({ organizationSlug: org, to: "2024-02-30T00:00:00Z" }), "to"],
-  ["to without time", (p) => p.listByOrganization({ organizationSlug: org, to: "2024-06-07" }), "to"],
+  ["to, a date that does not exist", (p) => p.listByOrganization({ organizationSlug: org, to: "2024-06-31" }), "to"],
   ["from invalid Date", (p) => p.listByOrganization({ organizationSlug: org, from: new Date("nope") }), "from"],
   ["from a number", (p) => p.listByOrganization({ organizationSlug: org, from: any(1717000000000) }), "from"],
   [
@@ -217,7 +279,22 @@ const catalogue: ReadonlyArray<readonly [name: string, call: Call, field: string
     "MFA password token not Redacted",
     (p) => p.refund(20_000_001, { mfa: { passwordToken: any("plain-secret-123") } }),
     "mfa.passwordToken"
-  ]
+  ],
+  // MFA tokens with a control character (the token itself never in the message)
+  ...(["accessToken", "smsAccessToken", "passwordToken"] as const).flatMap((option) =>
+    mfaControls.map(([control, name]) =>
+      [
+        `MFA ${option} with ${name}`,
+        (p: Payments.Service) =>
+          p.refund(20_000_001, { mfa: { [option]: Redacted.make(`plain-secret-123${control}tail`) } }),
+        `mfa.${option}`
+      ] as const
+    )
+  ),
+  // lone surrogates, in every string param of every operation
+  ...stringParams.flatMap(([field, operation, call]) =>
+    loneSurrogates.map(([value, name]) => [`${field} with a ${name} on ${operation}`, call(value), field] as const)
+  )
 ]
 
 describe("bad input catalogue", () => {
@@ -242,5 +319,51 @@ describe("bad input catalogue", () => {
         stats.add("bad inputs")
         stats.add("requests sent", (yield* simulator.requests).length)
       }).pipe(Effect.provide(HelloAssoSimulator.layerHelloAsso({ payments: 10 })))
+  )
+})
+
+describe("bad input over loopback HTTP (undici)", () => {
+  it.live(
+    "MFA tokens with line breaks or NUL and lone surrogates: a ValidationError, and the server sees nothing",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const server = yield* NodeSimulatorServer.make({ payments: 10 })
+        const client = NodeHelloAsso.layer({
+          apiUrl: server.apiUrl,
+          tokenUrl: server.tokenUrl,
+          clientId: server.simulator.credentials.clientId,
+          clientSecret: server.simulator.credentials.clientSecret,
+          timeout: "3 seconds",
+          retry: { maxRetries: 0 }
+        })
+        const cases: ReadonlyArray<readonly [Call, string]> = [
+          [
+            (p) => p.refund(20_000_001, { mfa: { accessToken: Redacted.make("plain-secret-123\r\nX-Injected: 1") } }),
+            "mfa.accessToken"
+          ],
+          [
+            (p) => p.refund(20_000_001, { mfa: { smsAccessToken: Redacted.make("plain-secret-123\n") } }),
+            "mfa.smsAccessToken"
+          ],
+          [
+            (p) => p.refund(20_000_001, { mfa: { passwordToken: Redacted.make("plain-secret-123\u0000") } }),
+            "mfa.passwordToken"
+          ],
+          [(p) => p.refund(20_000_001, { comment: "merci \ud83d" }), "comment"],
+          [(p) => p.listByOrganization({ organizationSlug: org, userSearchKey: "dupr\udce9" }), "userSearchKey"],
+          [(p) => drain(p.streamByOrganization({ organizationSlug: "les-amis-\ud800" })), "organizationSlug"]
+        ]
+        for (const [call, field] of cases) {
+          const error = yield* Effect.flip(Effect.flatMap(Payments.Payments, call).pipe(Effect.provide(client)))
+          expect(error).toBeInstanceOf(HelloAssoError.ValidationError)
+          expect(error).toMatchObject({ source: "client", field })
+          expect((error as HelloAssoError.ValidationError).message).not.toContain("plain-secret-123")
+          stats.add("bad inputs")
+        }
+        expect(yield* server.simulator.requests).toEqual([])
+        expect((yield* server.connections).opened).toBe(0)
+        stats.add("requests sent", (yield* server.simulator.requests).length)
+      })),
+    10_000
   )
 })

@@ -4,8 +4,11 @@ import { HelloAsso, HelloAssoConfig, Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeHelloAsso, NodeSimulatorServer } from "@helloasso-effect/node"
 import { Cause, Duration, Effect, Exit, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
+import type * as Http from "node:http"
 import { inspect } from "node:util"
+import * as Bodies from "../support/bodies.js"
 import { figures } from "../support/figures.js"
+import * as HostileServer from "../support/hostileServer.js"
 import * as Recording from "../support/recording.js"
 
 /**
@@ -245,4 +248,504 @@ describe("secrets", () => {
       ], secrets)
     })).pipe(Effect.provide(recording.layer))
   }, 30_000)
+})
+
+/**
+ * A server that echoes secrets back, over loopback HTTP: API error bodies holding the access token that was
+ * sent (raw or percent-encoded), an MFA token, the refresh token or the client secret; a token endpoint whose
+ * error holds the client secret raw or form-encoded. Each is scrubbed from the error in every rendering, and
+ * from logs and spans; the rest of what the server said stays (the marker).
+ */
+
+/** Tokens and a secret with characters that encode (`/`, `+`, `=`, `&`, a space, a non-ASCII letter). */
+const ECHO_ACCESS = "acc3ss/t0k+en=Zq&x-Hk3Lm9"
+const ECHO_REFRESH = "refr3sh/t0k+en=Rr&y-Pq7Zx2"
+const ECHO_SECRET = "s3cr3t/+=& é-Kx9Vb"
+const ECHO_MFA = "mfa-echo/t0k+en=Qp3X7v9"
+const MARK = "ECHO-MARK-7731"
+
+/** As the token request's body encodes a value (`application/x-www-form-urlencoded`). */
+const formEncoded = (text: string) => new URLSearchParams({ s: text }).toString().slice(2)
+
+/** How a secret may come back: raw, percent-encoded (query string), form-encoded (token request body). */
+const encodings = (secret: string): Array<string> => [
+  secret,
+  encodeURIComponent(secret),
+  formEncoded(secret)
+]
+
+const ALL_ECHOED = [ECHO_ACCESS, ECHO_REFRESH, ECHO_SECRET, ECHO_MFA].flatMap(encodings)
+
+/** As .NET's System.Text.Json writes it: `&`, `+`, `<`, `>`, `'` and non-ASCII letters escaped (JSON-decoded raw). */
+const dotnetEscaped = (text: string) =>
+  JSON.stringify(text).slice(1, -1).replace(
+    /[&+<>'\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`
+  )
+
+/** The failure of an exit as plain data (diffing an Exit on failure can take vitest minutes). */
+const failureOf = (exit: Exit.Exit<unknown, unknown>): Record<string, unknown> => {
+  if (Exit.isSuccess(exit)) return { _tag: "ok" }
+  const failures = [...Cause.failures(exit.cause)]
+  if (failures.length === 0) return { _tag: "not a failure", cause: Cause.pretty(exit.cause).slice(0, 2000) }
+  return JSON.parse(JSON.stringify(failures[0])) as Record<string, unknown>
+}
+
+const send = (response: Http.ServerResponse, status: number, contentType: string, body: string) => {
+  response.writeHead(status, { "content-type": contentType })
+  response.end(body)
+}
+
+const grantEcho = (_: HostileServer.Received, response: Http.ServerResponse) =>
+  HostileServer.json(response, 200, {
+    access_token: ECHO_ACCESS,
+    refresh_token: ECHO_REFRESH,
+    token_type: "bearer",
+    expires_in: 1800
+  })
+
+/** What the client sent that a server could echo: the bearer token, the form body of the token request. */
+const bearer = (request: HostileServer.Received) => String(request.headers.authorization ?? "").replace(/^Bearer /, "")
+
+type Answer = (request: HostileServer.Received, response: Http.ServerResponse, index: number) => void
+
+interface EchoCase {
+  readonly name: string
+  /** The answer to API requests (default: 200 with a payment). */
+  readonly api?: Answer
+  /** The answer to token requests (default: a grant of ECHO_ACCESS / ECHO_REFRESH). */
+  readonly token?: Answer
+  readonly call: (payments: Payments.Service) => Effect.Effect<unknown, unknown>
+  /** The error's tag, or "ok". */
+  readonly outcome: string
+}
+
+const get = (p: Payments.Service) => p.get(20000003)
+const refundWith = (mfa: Payments.MfaTokens) => (p: Payments.Service) => p.refund(20000003, { amount: 100, mfa })
+const organizationSlug = "les-amis-du-lavoir"
+
+const echoCases: ReadonlyArray<EchoCase> = [
+  // the access token, as sent in Authorization
+  {
+    name: "API 403 text/plain echoing the bearer token",
+    api: (request, response) =>
+      send(response, 403, "text/plain", `${MARK}: ${request.headers.authorization} may not read this organization`),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "API 404 errors body echoing the bearer token",
+    api: (request, response) =>
+      HostileServer.json(response, 404, {
+        errors: [{ code: "NotFound", message: `${MARK} no payment for token ${bearer(request)}` }]
+      }),
+    call: get,
+    outcome: "HttpError"
+  },
+  {
+    name: "API 400 validation body echoing the token in a title, a field name and a message",
+    api: (request, response) =>
+      HostileServer.json(response, 400, {
+        title: `${MARK} ${bearer(request)}`,
+        errors: { [`token ${bearer(request)}`]: [`${MARK} ${bearer(request)} is not valid`] }
+      }),
+    call: (p) => p.listByOrganization({ organizationSlug }),
+    outcome: "ValidationError"
+  },
+  {
+    name: "API 500 echoing the token as the error code",
+    api: (request, response) =>
+      HostileServer.json(response, 500, { errors: [{ code: bearer(request), message: MARK }] }),
+    call: get,
+    outcome: "HttpError"
+  },
+  {
+    name: "API 502 (retried) echoing the token, on a stream",
+    api: (request, response) => send(response, 502, "text/plain", `${MARK} upstream rejected ${bearer(request)}`),
+    call: (p) => Stream.runDrain(p.streamByOrganization({ organizationSlug })),
+    outcome: "HttpError"
+  },
+  {
+    name: "export 500 echoing the token",
+    api: (request, response) =>
+      HostileServer.json(response, 500, { message: `${MARK} export failed for ${bearer(request)}` }),
+    call: (p) => Stream.runDrain(p.exportByOrganization({ organizationSlug, format: "csv" })),
+    outcome: "HttpError"
+  },
+  {
+    name: "API 403 JSON echoing the token percent-encoded",
+    api: (request, response) =>
+      HostileServer.json(response, 403, { message: `${MARK} ?access_token=${encodeURIComponent(bearer(request))}` }),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "API 404 text echoing the token percent-encoded, on search",
+    api: (request, response) =>
+      send(response, 404, "text/plain", `${MARK} GET /v5/x?access_token=${encodeURIComponent(bearer(request))}`),
+    call: (p) => p.search({ organizationSlug }),
+    outcome: "HttpError"
+  },
+  {
+    name: "API 404 JSON as .NET escapes it, echoing the token",
+    api: (request, response) =>
+      send(
+        response,
+        404,
+        "application/json; charset=utf-8",
+        `{"errors":[{"code":"NotFound","message":"${MARK} ${dotnetEscaped(bearer(request))}"}]}`
+      ),
+    call: get,
+    outcome: "HttpError"
+  },
+  // MFA tokens, as sent in the x-mfa-* headers
+  {
+    name: "refund 409 MFA required echoing the MFA access token",
+    api: (request, response) =>
+      HostileServer.json(response, 409, {
+        errors: [{
+          code: "AuthorizationErrors.MFA.AccessTokenRequired",
+          message: `${MARK} token ${request.headers["x-mfa-access-authorization"]} refused`
+        }]
+      }),
+    call: refundWith({ accessToken: Redacted.make(ECHO_MFA) }),
+    outcome: "RefundRejected"
+  },
+  {
+    name: "refund 400 refusal echoing the MFA SMS token",
+    api: (request, response) =>
+      HostileServer.json(response, 400, {
+        errors: [{
+          code: "Error",
+          message: `Code : 113 - ${MARK} ${request.headers["x-mfa-sms-access-authorization"]} cannot be used`
+        }]
+      }),
+    call: refundWith({ smsAccessToken: Redacted.make(ECHO_MFA) }),
+    outcome: "RefundRejected"
+  },
+  {
+    name: "refund 403 text echoing the MFA password token percent-encoded",
+    api: (request, response) =>
+      send(
+        response,
+        403,
+        "text/plain",
+        `${MARK} mfa=${encodeURIComponent(String(request.headers["x-mfa-password-authorization"]))}`
+      ),
+    call: refundWith({ passwordToken: Redacted.make(ECHO_MFA) }),
+    outcome: "AuthError"
+  },
+  {
+    name: "refund 400 validation echoing the MFA token",
+    api: (request, response) =>
+      HostileServer.json(response, 400, {
+        title: MARK,
+        errors: { mfa: [`${MARK} ${request.headers["x-mfa-access-authorization"]} is malformed`] }
+      }),
+    call: refundWith({ accessToken: Redacted.make(ECHO_MFA) }),
+    outcome: "ValidationError"
+  },
+  // the refresh token
+  {
+    name: "API 500 echoing the refresh token",
+    api: (_, response) =>
+      HostileServer.json(response, 500, { errors: [{ code: "Error", message: `${MARK} session ${ECHO_REFRESH}` }] }),
+    call: get,
+    outcome: "HttpError"
+  },
+  {
+    name: "API 403 echoing the refresh token form-encoded",
+    api: (_, response) => send(response, 403, "text/plain", `${MARK} refresh_token=${formEncoded(ECHO_REFRESH)}`),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "token endpoint 500 on the refresh, echoing the form body (refresh token form-encoded) and the token raw",
+    api: (_, response) => send(response, 401, "text/plain", "expired"),
+    token: (request, response, index) =>
+      index === 0
+        ? grantEcho(request, response)
+        : send(response, 500, "text/plain", `${MARK} could not handle ${request.body} (${ECHO_REFRESH})`),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "token endpoint refusing the refresh token with it form-encoded in the description (then a new grant)",
+    api: (request, response) =>
+      request.headers.authorization === `Bearer ${ECHO_ACCESS}-2`
+        ? HostileServer.json(response, 200, Bodies.payment())
+        : send(response, 401, "text/plain", "expired"),
+    token: (request, response, index) =>
+      index === 0
+        ? grantEcho(request, response)
+        : request.body.includes("grant_type=refresh_token")
+        ? HostileServer.json(response, 400, {
+          error: "invalid_grant",
+          error_description: `${MARK} ${request.body.replace(/^.*refresh_token=([^&]*).*$/, "$1")} has expired`
+        })
+        : HostileServer.json(response, 200, {
+          access_token: `${ECHO_ACCESS}-2`,
+          token_type: "bearer",
+          expires_in: 1800
+        }),
+    call: get,
+    outcome: "ok"
+  },
+  // the client secret
+  {
+    name: "API 403 JSON echoing the client secret",
+    api: (_, response) => HostileServer.json(response, 403, { message: `${MARK} client_secret ${ECHO_SECRET}` }),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "API 400 validation echoing the client secret form-encoded",
+    api: (_, response) =>
+      HostileServer.json(response, 400, {
+        title: MARK,
+        errors: { client_secret: [`${MARK} ${formEncoded(ECHO_SECRET)}`] }
+      }),
+    call: (p) => p.listByOrganization({ organizationSlug }),
+    outcome: "ValidationError"
+  },
+  {
+    name: "API 404 text echoing the client secret percent-encoded",
+    api: (_, response) => send(response, 404, "text/plain", `${MARK} ${encodeURIComponent(ECHO_SECRET)}`),
+    call: get,
+    outcome: "HttpError"
+  },
+  // the token endpoint echoing the client secret
+  {
+    name: "token endpoint 400 invalid_client echoing the client secret raw",
+    token: (_, response) =>
+      HostileServer.json(response, 400, {
+        error: "invalid_client",
+        error_description: `${MARK} client_secret ${ECHO_SECRET} is not valid`
+      }),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "token endpoint 401 text echoing the form body (client secret form-encoded)",
+    token: (request, response) => send(response, 401, "text/plain", `${MARK} refused: ${request.body}`),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "token endpoint 400 invalid_request echoing the client secret form-encoded",
+    token: (request, response) =>
+      HostileServer.json(response, 400, {
+        error: "invalid_request",
+        error_description: `${MARK} ${request.body.replace(/^.*client_secret=([^&]*).*$/, "$1")} is malformed`
+      }),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "token endpoint 500 echoing the client secret percent-encoded",
+    token: (_, response) =>
+      HostileServer.json(response, 500, {
+        error: "server_error",
+        error_description: `${MARK} ${encodeURIComponent(ECHO_SECRET)}`
+      }),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "token endpoint 503 (retried) echoing the form body",
+    token: (request, response) => send(response, 503, "text/plain", `${MARK} busy with ${request.body}`),
+    call: get,
+    outcome: "AuthError"
+  },
+  {
+    name: "token endpoint 400 with the form-encoded client secret as the OAuth error code",
+    token: (request, response) =>
+      HostileServer.json(response, 400, {
+        error: request.body.replace(/^.*client_secret=([^&]*).*$/, "$1"),
+        error_description: MARK
+      }),
+    call: get,
+    outcome: "AuthError"
+  }
+]
+
+describe("secrets echoed by a hostile server (loopback HTTP, undici)", () => {
+  it.live.each(echoCases.map((c) => [c.name, c] as const))("%s: scrubbed from the error, logs and spans", ([, c]) => {
+    const recording = Recording.make()
+    return Effect.scoped(Effect.gen(function*() {
+      let tokenRequests = 0
+      const hostile = yield* HostileServer.make((request, response, index) => {
+        if (HostileServer.isToken(request)) return (c.token ?? grantEcho)(request, response, tokenRequests++)
+        return (c.api ?? ((_, r) => HostileServer.json(r, 200, Bodies.payment())))(request, response, index)
+      })
+      const exit = yield* Effect.exit(
+        Effect.flatMap(Payments.Payments, c.call).pipe(
+          Effect.provide(NodeHelloAsso.layer({
+            apiUrl: hostile.apiUrl,
+            tokenUrl: hostile.tokenUrl,
+            clientId: "echo-client",
+            clientSecret: Redacted.make(ECHO_SECRET),
+            timeout: "3 seconds",
+            retry: { maxRetries: 1, baseDelay: "1 millis", maxDelay: "1 millis" }
+          }))
+        )
+      )
+      expect(failureOf(exit)).toMatchObject({ _tag: c.outcome })
+      if (c.outcome === "ok") {
+        // the refused refresh went through a span: its failure is recorded there
+        expect(recording.recorded.dump().includes(MARK)).toBe(true)
+      } else {
+        // what the server said reached the error: the check below is not vacuous
+        expect(renderings(exit).join("\n").includes(MARK)).toBe(true)
+      }
+      // the server did echo: the secret it echoed is in what it received
+      expect(hostile.received.length).toBeGreaterThanOrEqual(1)
+      assertNoSecret([...renderings(exit), recording.recorded.dump()], ALL_ECHOED)
+      stats.add("echo cases")
+      stats.add("requests echoed", hostile.received.length)
+    })).pipe(Effect.provide(recording.layer))
+  }, 10_000)
+})
+
+/**
+ * No payer value in an error: a body whose decoding fails names the field and what was expected, never the value
+ * (an email in a field of another type, a date of birth that is not a date, invalid JSON that V8's parse error
+ * would quote).
+ */
+
+const EMAIL = "jane.doe@example.com"
+const BAD_BIRTH = "1990-13-45 Jane"
+
+const withOrderId = (id: unknown) => ({ ...Bodies.payment(), order: { ...Bodies.payment().order, id } })
+
+interface PersonalCase {
+  readonly name: string
+  /** The 2xx body the API answers with. */
+  readonly body: string
+  readonly call: (payments: Payments.Service) => Effect.Effect<unknown, unknown>
+  readonly error: Record<string, unknown>
+  /** What must appear in no rendering. */
+  readonly values: ReadonlyArray<string>
+}
+
+const personalCases: ReadonlyArray<PersonalCase> = [
+  {
+    name: "an email as order.id of a payment",
+    body: JSON.stringify(withOrderId(EMAIL)),
+    call: get,
+    error: { _tag: "DecodeError", reason: "Schema", path: "order.id" },
+    values: ["jane.doe"]
+  },
+  {
+    name: "an email as data[0].order.id of a page",
+    body: JSON.stringify(Bodies.page([withOrderId(EMAIL)])),
+    call: (p) => p.listByOrganization({ organizationSlug }),
+    error: { _tag: "DecodeError", reason: "Schema", path: "data[0].order.id" },
+    values: ["jane.doe"]
+  },
+  {
+    name: "an email as an item amount, on a stream",
+    body: JSON.stringify(Bodies.page([Bodies.payment(), {
+      ...Bodies.payment({ id: 20000004 }),
+      items: [{ ...Bodies.payment().items[0], amount: EMAIL }]
+    }])),
+    call: (p) => Stream.runDrain(p.streamByOrganization({ organizationSlug })),
+    error: { _tag: "DecodeError", reason: "Schema" },
+    values: ["jane.doe"]
+  },
+  {
+    name: "an email as the payment amount, on a form listing",
+    body: JSON.stringify(Bodies.page([{ ...Bodies.payment(), amount: EMAIL }])),
+    call: (p) => p.listByForm({ organizationSlug, formType: "Event", formSlug: "fete-du-lavoir-2025" }),
+    error: { _tag: "DecodeError", reason: "Schema", path: "data[0].amount" },
+    values: ["jane.doe"]
+  },
+  {
+    name: "a bad payer.dateOfBirth",
+    body: JSON.stringify({ ...Bodies.payment(), payer: { ...Bodies.payment().payer, dateOfBirth: BAD_BIRTH } }),
+    call: get,
+    error: { _tag: "DecodeError", reason: "Schema", path: "payer.dateOfBirth" },
+    values: [BAD_BIRTH, "13-45", "Jane"]
+  },
+  {
+    name: "a bad payer.dateOfBirth in a page",
+    body: JSON.stringify(
+      Bodies.page([{ ...Bodies.payment(), payer: { ...Bodies.payment().payer, dateOfBirth: BAD_BIRTH } }])
+    ),
+    call: (p) => p.listByOrganization({ organizationSlug }),
+    error: { _tag: "DecodeError", reason: "Schema", path: "data[0].payer.dateOfBirth" },
+    values: [BAD_BIRTH, "13-45", "Jane"]
+  },
+  {
+    name: "invalid JSON with an unquoted email (V8 quotes it)",
+    body: `{"payer":{"email":${EMAIL}}}`,
+    call: get,
+    error: { _tag: "DecodeError", reason: "InvalidJson" },
+    values: ["jane.doe"]
+  },
+  {
+    name: "invalid JSON that is only an email, on a page",
+    body: EMAIL,
+    call: (p) => p.listByOrganization({ organizationSlug }),
+    error: { _tag: "DecodeError", reason: "InvalidJson" },
+    values: ["jane.doe"]
+  },
+  {
+    name: "invalid JSON with a double comma after the email",
+    body: `{"payer":{"email":"${EMAIL}",,}}`,
+    call: get,
+    error: { _tag: "DecodeError", reason: "InvalidJson" },
+    values: ["jane.doe"]
+  },
+  {
+    name: "invalid JSON cut after the email, on search",
+    body: `{"data":[{"payer":{"email":"${EMAIL}","firstName":Jane}}]}`,
+    call: (p) => p.search({ organizationSlug }),
+    error: { _tag: "DecodeError", reason: "InvalidJson" },
+    values: ["jane.doe", "Jane"]
+  },
+  {
+    name: "a refund answered with invalid JSON quoting the email",
+    body: `{"id":1,"payer":${EMAIL}}`,
+    call: refundWith({}),
+    error: { _tag: "RefundOutcomeUnknown" },
+    values: ["jane.doe"]
+  },
+  {
+    name: "a refund answered with the email as its id",
+    body: JSON.stringify({ id: EMAIL, amount: 100, state: "Processed" }),
+    call: refundWith({}),
+    error: { _tag: "RefundOutcomeUnknown" },
+    values: ["jane.doe"]
+  }
+]
+
+describe("no payer value in an error (loopback HTTP, undici)", () => {
+  it.live.each(personalCases.map((c) => [c.name, c] as const))("%s: named, never shown", ([, c]) => {
+    const recording = Recording.make()
+    return Effect.scoped(Effect.gen(function*() {
+      const hostile = yield* HostileServer.make((request, response, index) =>
+        HostileServer.isToken(request)
+          ? HostileServer.grant(response, index)
+          : send(response, 200, "application/json; charset=utf-8", c.body)
+      )
+      const exit = yield* Effect.exit(
+        Effect.flatMap(Payments.Payments, c.call).pipe(
+          Effect.provide(NodeHelloAsso.layer({
+            apiUrl: hostile.apiUrl,
+            tokenUrl: hostile.tokenUrl,
+            clientId: "payer-client",
+            clientSecret: Redacted.make(CLIENT_SECRET),
+            timeout: "3 seconds",
+            retry: { maxRetries: 1, baseDelay: "1 millis", maxDelay: "1 millis" }
+          }))
+        )
+      )
+      expect(failureOf(exit)).toMatchObject(c.error)
+      // the body was read once: a decoding failure is not retried
+      expect(hostile.received.filter((r) => !HostileServer.isToken(r)).length).toBe(1)
+      assertNoSecret([...renderings(exit), recording.recorded.dump()], [...c.values, CLIENT_SECRET])
+      stats.add("personal value cases")
+    })).pipe(Effect.provide(recording.layer))
+  }, 10_000)
 })

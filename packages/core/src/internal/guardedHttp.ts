@@ -92,6 +92,11 @@ export const chunks = (
 ): Stream.Stream<Uint8Array, HttpClientError.ResponseError> =>
   Stream.catchAll(response.stream, (error) => error.reason === "EmptyBody" ? Stream.empty : Stream.fail(error))
 
+const isIdentity = (headers: Headers.Headers): boolean => {
+  const coding = headers["content-encoding"]
+  return coding === undefined || coding.trim() === "" || coding.trim().toLowerCase() === "identity"
+}
+
 const declaredLength = (headers: Headers.Headers): number | undefined => {
   const value = headers["content-length"]
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined
@@ -113,6 +118,11 @@ export const readBounded = (
   if (overflow === "fail" && declared !== undefined && declared > maxBytes) {
     // stop at the first chunk: the body is dropped with its connection
     return Effect.as(Stream.runForEachWhile(chunks(response), () => Effect.succeed(false)), { _tag: "TooLarge" })
+  }
+  // HTTP framing delivers no more than a declared length, unless a content coding inflates it: read it whole,
+  // which costs less than reading it chunk by chunk
+  if (declared !== undefined && declared <= maxBytes && isIdentity(response.headers)) {
+    return Effect.map(response.text, (text): Bounded => ({ _tag: "Complete", text }))
   }
   return Effect.suspend(() => {
     const decoder = new TextDecoder()

@@ -7,10 +7,26 @@ import type * as HelloAsso from "@helloasso-effect/core/HelloAsso"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as NodeHelloAsso from "../../NodeHelloAsso.js"
+
+const ENVIRONMENTS = ["production", "sandbox"] as const
+
+/** HELLOASSO_ENVIRONMENT; a value out of the list names the variable, the valid values and the flag. */
+const environmentVariable = Config.string("HELLOASSO_ENVIRONMENT").pipe(
+  Config.mapOrFail((value) =>
+    (ENVIRONMENTS as ReadonlyArray<string>).includes(value)
+      ? Either.right(value as (typeof ENVIRONMENTS)[number])
+      : Either.left(ConfigError.InvalidData(
+        [],
+        `HELLOASSO_ENVIRONMENT=${value} is not an environment: set it to ${ENVIRONMENTS.join(" or ")} ` +
+          "(or pass --environment)"
+      ))
+  )
+)
 
 export const connection = {
   clientId: Options.text("client-id").pipe(
@@ -23,9 +39,9 @@ export const connection = {
     Options.withFallbackConfig(Config.redacted("HELLOASSO_CLIENT_SECRET")),
     Options.optional
   ),
-  environment: Options.choice("environment", ["production", "sandbox"]).pipe(
+  environment: Options.choice("environment", ENVIRONMENTS).pipe(
     Options.withDescription("HelloAsso environment (or HELLOASSO_ENVIRONMENT)"),
-    Options.withFallbackConfig(Config.literal("production", "sandbox")("HELLOASSO_ENVIRONMENT")),
+    Options.withFallbackConfig(environmentVariable),
     Options.withDefault("production" as const)
   ),
   apiUrl: Options.text("api-url").pipe(
