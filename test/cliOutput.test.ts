@@ -355,14 +355,17 @@ describe("helloasso CLI: outputs and refunds", () => {
       )
 
       it.effect(
-        "every option of the payments commands has a description and its default; --state is optional",
+        "every option of the payments commands and the demo has a description and its default; --state is optional",
         () =>
           Effect.gen(function*() {
-            const commands = ["list", "search", "get", "refund", "export"]
-            const helps = yield* cliAll(commands.map((command) => ["payments", command, "--help"]))
+            const commands = [
+              ...["list", "search", "get", "refund", "export"].map((command) => ["payments", command]),
+              ["demo"]
+            ]
+            const helps = yield* cliAll(commands.map((command) => [...command, "--help"]))
             const dates = "YYYY-MM-DD (midnight Europe/Paris) or an ISO date-time; without an offset, Europe/Paris"
             helps.forEach((help, i) => {
-              const command = commands[i]!
+              const command = commands[i]!.join(" ")
               expect(help.code, command).toBe(0)
               const text = plain(help.stdout)
               const usage = text.split("\n").find((line) => line.trim().startsWith("$ "))!

@@ -1,9 +1,16 @@
 import { FetchHttpClient } from "@effect/platform"
+import type { HttpApp } from "@effect/platform"
 import { afterAll, describe, expect, it } from "@effect/vitest"
-import { HelloAsso, HelloAssoConfig, Payments } from "@helloasso-effect/core"
+import {
+  HelloAsso,
+  HelloAssoConfig,
+  HelloAssoNotifications,
+  NotificationSubscriptions,
+  Payments
+} from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeHelloAsso, NodeSimulatorServer } from "@helloasso-effect/node"
-import { Cause, Duration, Effect, Exit, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
+import { Cause, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Stream, TestClock } from "effect"
 import type * as Http from "node:http"
 import { inspect } from "node:util"
 import * as Bodies from "../support/bodies.js"
@@ -748,4 +755,49 @@ describe("no payer value in an error (loopback HTTP, undici)", () => {
       stats.add("personal value cases")
     })).pipe(Effect.provide(recording.layer))
   }, 10_000)
+})
+
+describe("the notification signature key", () => {
+  it.effect("stays out of logs, spans, errors and the simulator's logs, on every path of a delivery", () => {
+    const recording = Recording.make()
+    const app: { current?: HttpApp.Default<unknown> } = {}
+    const Simulated = HelloAssoSimulator.layerHelloAsso({
+      payments: 50,
+      deliverWith: HelloAssoSimulator.httpClientOf(Effect.suspend(() => app.current!)),
+      delivery: { attempts: 2, backoff: "10 millis" }
+    })
+    return Effect.gen(function*() {
+      const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
+      const subscriptions = yield* NotificationSubscriptions.NotificationSubscriptions
+      const registered = yield* subscriptions.set({ url: "https://association.example/hook" })
+      const key = Option.getOrThrow(registered.signatureKey)
+      let runs = 0
+      // one app checking with the right key and failing once, one with a wrong key
+      const right = HelloAssoNotifications.httpApp(
+        () => ++runs === 1 ? Effect.fail("the handler failed once") : Effect.void,
+        { signatureKey: key }
+      )
+      const wrong = HelloAssoNotifications.httpApp(() => Effect.void, { signatureKey: Redacted.make("wrong-key-1") })
+      app.current = right
+      yield* simulator.addPayment({ amount: 1200 })
+      yield* HelloAssoSimulator.withTestClock(simulator.awaitDeliveries)
+      app.current = wrong
+      yield* simulator.addPayment({ amount: 1300 })
+      yield* HelloAssoSimulator.withTestClock(simulator.awaitDeliveries)
+      const statuses = (yield* simulator.deliveries).map((d) => d.status)
+      // the paths were taken: a failed handler (500), its redelivery (200), a refused signature (401)
+      expect(statuses).toContain(500)
+      expect(statuses).toContain(200)
+      expect(statuses).toContain(401)
+      const texts = [
+        inspect(registered, { depth: 10 }),
+        JSON.stringify(registered),
+        recording.recorded.dump(),
+        inspect(yield* simulator.requests, { depth: 10 }),
+        inspect(yield* simulator.notificationUrls, { depth: 10 }),
+        JSON.stringify(yield* simulator.notificationUrls)
+      ]
+      assertNoSecret(texts, [Redacted.value(key)])
+    }).pipe(Effect.provide(Layer.merge(Simulated, recording.layer)))
+  })
 })

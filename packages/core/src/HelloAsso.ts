@@ -1,5 +1,6 @@
 /**
- * The whole client in one layer: configuration, tokens, the HTTP client and `Payments`. It needs only an
+ * The whole client in one layer: configuration, tokens, the HTTP client, `Payments` and
+ * `NotificationSubscriptions`. It needs only an
  * `HttpClient`: `NodeHelloAsso` provides undici's on Node, `FetchHttpClient.layer` works in browsers, Bun and
  * Deno, and `HelloAssoSimulator.layerHttpClient` sends everything to the simulator.
  *
@@ -13,6 +14,7 @@ import type * as Redacted from "effect/Redacted"
 import * as HelloAssoAuth from "./HelloAssoAuth.js"
 import * as HelloAssoClient from "./HelloAssoClient.js"
 import * as HelloAssoConfig from "./HelloAssoConfig.js"
+import * as NotificationSubscriptions from "./NotificationSubscriptions.js"
 import * as Payments from "./Payments.js"
 
 /**
@@ -32,6 +34,7 @@ export interface Options extends HelloAssoConfig.Options {
  */
 export type HelloAsso =
   | Payments.Payments
+  | NotificationSubscriptions.NotificationSubscriptions
   | HelloAssoClient.HelloAssoClient
   | HelloAssoAuth.TokenProvider
   | HelloAssoConfig.HelloAssoConfig
@@ -41,7 +44,7 @@ const build = (
   accessToken: Redacted.Redacted<string> | undefined
 ): Layer.Layer<HelloAsso, ConfigError.ConfigError, HttpClient.HttpClient> => {
   const auth = accessToken === undefined ? HelloAssoAuth.layerClientCredentials : HelloAssoAuth.layerStatic(accessToken)
-  return Payments.layer.pipe(
+  return Layer.mergeAll(Payments.layer, NotificationSubscriptions.layer).pipe(
     Layer.provideMerge(HelloAssoClient.layer),
     Layer.provideMerge(auth),
     Layer.provideMerge(config)

@@ -32,7 +32,8 @@ import * as internal from "./internal/client.js"
 export interface Request {
   /** Names the span and the errors, e.g. `Payments.get`. */
   readonly operation: string
-  readonly method: "GET" | "POST"
+  /** Only a GET is retried or replayed after a 401: the others may have been carried out. */
+  readonly method: "GET" | "POST" | "PUT" | "DELETE"
   /** Path segments after the base URL; each is percent-encoded. */
   readonly path: ReadonlyArray<string>
   /** Query parameters; arrays are sent as repeated keys (`states=A&states=B`). */
@@ -41,6 +42,8 @@ export interface Request {
   readonly headers?: Readonly<Record<string, string | Redacted.Redacted<string>>> | undefined
   /** Default: `application/json`. */
   readonly accept?: string | undefined
+  /** A JSON body (`Content-Type: application/json`). */
+  readonly json?: unknown
 }
 
 /**

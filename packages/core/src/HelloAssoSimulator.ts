@@ -3,12 +3,19 @@
  * endpoints with HelloAsso's auth, parameters, pagination, error shapes, refunds and MFA, over a deterministic
  * association generated from a seed (or explicit fixtures), with fault injection and a request log.
  *
+ * It delivers notifications (webhooks) like HelloAsso: URLs registered through the API's notification endpoints
+ * (`PUT /partners/me/api-notifications[/organizations/{organizationSlug}]`, or `setNotificationUrl`) receive a
+ * signed `Payment` and `Order` notification when a refund is made or a payment is added (`addPayment`),
+ * redelivered with backoff until they answer a 2xx; every attempt is recorded (`deliveries`), and delivery
+ * faults duplicate, delay or drop them.
+ *
  * It is one HTTP application (`app`) with two transports: `layerHttpClient` runs it in memory (no sockets,
  * driven by the caller's `Clock`, so `TestClock` works), and `NodeSimulatorServer` of `@helloasso-effect/node`
  * serves it over loopback HTTP.
  *
  * @since 0.1.0
  */
+import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -18,10 +25,13 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import * as HelloAsso from "./HelloAsso.js"
 import type * as HelloAssoConfig from "./HelloAssoConfig.js"
-import type { MfaCode } from "./HelloAssoError.js"
+import type { MfaCode, ValidationError } from "./HelloAssoError.js"
+import type * as Additions from "./internal/simulator/additions.js"
 import * as App from "./internal/simulator/app.js"
+import type * as Deliveries from "./internal/simulator/deliveries.js"
 import type * as Faults from "./internal/simulator/faults.js"
 import type * as Render from "./internal/simulator/render.js"
 import * as internal from "./internal/simulator/simulator.js"
@@ -30,12 +40,21 @@ import type * as Tokens from "./internal/simulator/tokens.js"
 import type * as Payment from "./Payment.js"
 
 /**
- * The endpoints, as the request log and fault rules name them.
+ * The endpoints, as the request log and fault rules name them (`setNotificationUrl` and `deleteNotificationUrl`
+ * since 0.2.0: `PUT` and `DELETE` on `/partners/me/api-notifications[/organizations/{organizationSlug}]`).
  *
  * @since 0.1.0
  * @category models
  */
-export type Endpoint = "token" | "listByForm" | "listByOrganization" | "search" | "get" | "refund"
+export type Endpoint =
+  | "token"
+  | "listByForm"
+  | "listByOrganization"
+  | "search"
+  | "get"
+  | "refund"
+  | "setNotificationUrl"
+  | "deleteNotificationUrl"
 
 /**
  * A fault the simulator can inject: an error status (429 with `Retry-After`, 500, 502, 503, 504), latency,
@@ -97,6 +116,99 @@ export const fault = {
   /** The request is processed (a refund is made), then the connection is reset instead of answering. */
   resetAfterRead: { _tag: "ResetAfterRead" } as Fault
 } as const
+
+/**
+ * A fault of notification deliveries: the notification is delivered twice (a second delivery after the first
+ * one ended), later (`millis` before the first attempt), or never.
+ *
+ * @since 0.2.0
+ * @category faults
+ */
+export type DeliveryFault = Deliveries.DeliveryFault
+
+/**
+ * When to apply a delivery fault: on deliveries (one notification to one URL) of the event types given (all by
+ * default), on the n-th matching ones (`on`), or with a probability drawn from the simulator's seed; `times`
+ * bounds how often it fires.
+ *
+ * @since 0.2.0
+ * @category faults
+ */
+export type DeliveryFaultRule = Deliveries.DeliveryFaultRule
+
+/**
+ * Constructors of delivery faults.
+ *
+ * @since 0.2.0
+ * @category faults
+ */
+export const deliveryFault = {
+  /** Delivered a second time after the first delivery ended: the receiver must not act twice. */
+  duplicate: { _tag: "Duplicate" } as DeliveryFault,
+  /** Delivered `millis` later (on the Effect clock). */
+  delay: (millis: number): DeliveryFault => ({ _tag: "Delay", millis }),
+  /** Never delivered: the receiver must reconcile by other means. */
+  drop: { _tag: "Drop" } as DeliveryFault
+} as const
+
+/**
+ * One attempt to deliver a notification to a URL: the body and `x-ha-signature` sent, and the receiver's status
+ * or why there was none. A dropped delivery is recorded once, with `attempt` 0 and `fault: "drop"`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Delivery = Deliveries.Delivery
+
+/**
+ * A notification to emit: `{ eventType, data, metadata? }`, the body HelloAsso POSTs.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type NotificationEvent = Deliveries.Event
+
+/**
+ * A payment to add: an `Authorized` card payment of the simulated organization, on its first form (or the form
+ * given by `formType` and/or `formSlug`), of the form's first price (`amount` in cents otherwise, 10 € for a
+ * free price), paid by `payer`; `metadata` is sent with its notifications, like a checkout intent's metadata.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type NewPayment = Additions.NewPayment
+
+/**
+ * A notification URL as registered for the simulated association's client.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NotificationUrl {
+  readonly clientId: string
+  readonly url: string
+  /** `undefined`: the main URL, for every event type. */
+  readonly notificationType: string | undefined
+  /** `undefined`: the partner-level URL; else the organization's (lower case). */
+  readonly organizationSlug: string | undefined
+  /** The key that signs what is delivered there (`x-ha-signature`). */
+  readonly signatureKey: Redacted.Redacted<string>
+}
+
+/**
+ * What `PUT /partners/me/api-notifications[/organizations/{organizationSlug}]` takes.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NotificationUrlParams {
+  /** https, or plain http on a loopback host (127.0.0.1, [::1], localhost). */
+  readonly url: string
+  /** `Payment`, `Order`, `Form` or `Organization`; absent: the main URL, for every event type. */
+  readonly notificationType?: string | undefined
+  /** Absent: the partner-level URL. */
+  readonly organizationSlug?: string | undefined
+}
 
 /**
  * A payment as the search endpoint sends it: `PublicPaymentEncoded` with the spec's `status` where the client's
@@ -219,6 +331,52 @@ export interface Service {
   readonly stats: Effect.Effect<Stats>
   /** Every access and refresh token issued, for tests that check no secret leaks. */
   readonly issuedTokens: Effect.Effect<ReadonlyArray<Redacted.Redacted<string>>>
+  /**
+   * Adds a payment (an order is placed and paid) and emits its `Order` and `Payment` notifications; returns its
+   * id. Dies on a form the organization does not have or an amount that is not whole positive cents.
+   *
+   * @since 0.2.0
+   */
+  readonly addPayment: (payment?: NewPayment) => Effect.Effect<number>
+  /**
+   * Emits a notification of any event type (a `Form` or `Organization` one, or one HelloAsso may add) to the
+   * URLs registered for it.
+   *
+   * @since 0.2.0
+   */
+  readonly notify: (event: NotificationEvent) => Effect.Effect<void>
+  /**
+   * Registers a notification URL for the simulated association's client, as the `PUT` endpoint does; the same URL
+   * registered again keeps its signature key.
+   *
+   * @since 0.2.0
+   */
+  readonly setNotificationUrl: (params: NotificationUrlParams) => Effect.Effect<NotificationUrl, ValidationError>
+  /**
+   * The registered notification URLs, of every client.
+   *
+   * @since 0.2.0
+   */
+  readonly notificationUrls: Effect.Effect<ReadonlyArray<NotificationUrl>>
+  /**
+   * Every delivery attempt, oldest first (the newest `logCapacity` ones).
+   *
+   * @since 0.2.0
+   */
+  readonly deliveries: Effect.Effect<ReadonlyArray<Delivery>>
+  /** @since 0.2.0 */
+  readonly clearDeliveries: Effect.Effect<void>
+  /** @since 0.2.0 */
+  readonly setDeliveryFaults: (rules: ReadonlyArray<DeliveryFaultRule>) => Effect.Effect<void>
+  /** @since 0.2.0 */
+  readonly addDeliveryFault: (rule: DeliveryFaultRule) => Effect.Effect<void>
+  /**
+   * Waits until no delivery is under way: redeliveries and delays sleep on the Effect clock (under `TestClock`,
+   * wrap the wait in `withTestClock`).
+   *
+   * @since 0.2.0
+   */
+  readonly awaitDeliveries: Effect.Effect<void>
 }
 
 /**
@@ -255,8 +413,28 @@ export interface Options {
   readonly mfa?: MfaCode | undefined
   /** How long a refund stays `Processing` (the payment `Refunding`). Default: 0. */
   readonly refundProcessing?: Duration.DurationInput | undefined
-  /** Requests kept in the log (the newest). Default: 10,000. */
+  /** Requests kept in the log (the newest), and delivery attempts. Default: 10,000. */
   readonly logCapacity?: number | undefined
+  /**
+   * The `HttpClient` notifications are POSTed with. Default: `fetch` (redirects not followed). In memory, give
+   * `httpClientOf(app)` to deliver to an `HttpApp` without sockets.
+   *
+   * @since 0.2.0
+   */
+  readonly deliverWith?: HttpClient.HttpClient | undefined
+  /** @since 0.2.0 */
+  readonly deliveryFaults?: ReadonlyArray<DeliveryFaultRule> | undefined
+  /**
+   * Redelivery: `attempts` in all (default 5), `backoff` before the second attempt, doubled before each next one
+   * (default 1 second), `timeout` of each attempt (default 15 seconds, about what HelloAsso waits).
+   *
+   * @since 0.2.0
+   */
+  readonly delivery?: {
+    readonly attempts?: number | undefined
+    readonly backoff?: Duration.DurationInput | undefined
+    readonly timeout?: Duration.DurationInput | undefined
+  } | undefined
 }
 
 /**
@@ -273,7 +451,8 @@ export const connectionFault = (
   response.headers[App.FAULT_HEADER] as App.ConnectionFault | undefined
 
 /**
- * Creates a simulator. Fails (as a defect) only on invalid fixtures.
+ * Creates a simulator. Fails (as a defect) only on invalid fixtures. Its notification deliveries run in background
+ * fibers that end on their own (bounded attempts); `makeScoped` ties them to a scope.
  *
  * @since 0.1.0
  * @category constructors
@@ -281,13 +460,21 @@ export const connectionFault = (
 export const make: (options?: Options) => Effect.Effect<Service> = internal.make
 
 /**
- * The simulator as a service.
+ * Creates a simulator whose notification deliveries are interrupted when the scope closes.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeScoped: (options?: Options) => Effect.Effect<Service, never, Scope.Scope> = internal.makeScoped
+
+/**
+ * The simulator as a service (its deliveries end with the layer).
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (options?: Options): Layer.Layer<HelloAssoSimulator> =>
-  Layer.effect(HelloAssoSimulator, make(options))
+  Layer.scoped(HelloAssoSimulator, makeScoped(options))
 
 /**
  * An `HttpClient` that sends every request to the simulator in memory, whatever its host.
@@ -307,6 +494,16 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, HelloAss
  * @category constructors
  */
 export const httpClient: (simulator: Service) => HttpClient.HttpClient = internal.httpClient
+
+/**
+ * An `HttpClient` that hands every request to an `HttpApp` in memory, whatever its host: with it as `deliverWith`,
+ * the simulator delivers notifications to a receiver (e.g. `HelloAssoNotifications.httpApp`) without sockets,
+ * on the caller's clock. A failure of the app answers 500, as a server would.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const httpClientOf: (app: HttpApp.Default<unknown, Scope.Scope>) => HttpClient.HttpClient = internal.httpClientOf
 
 /**
  * The client (`HelloAsso.layer`) wired to a new simulator in memory, and the simulator itself: what a test of

@@ -24,6 +24,13 @@ export * as HelloAssoConfig from "./HelloAssoConfig.js"
 export * as HelloAssoError from "./HelloAssoError.js"
 
 /**
+ * Receiving HelloAsso's notifications (webhooks): decoding, signature checks, deduplication, an `HttpApp`.
+ *
+ * @since 0.2.0
+ */
+export * as HelloAssoNotifications from "./HelloAssoNotifications.js"
+
+/**
  * @since 0.1.0
  */
 export * as Payment from "./Payment.js"
@@ -32,3 +39,10 @@ export * as Payment from "./Payment.js"
  * @since 0.1.0
  */
 export * as Payments from "./Payments.js"
+
+/**
+ * Where HelloAsso sends its notifications (webhooks): registering and removing notification URLs.
+ *
+ * @since 0.2.0
+ */
+export * as NotificationSubscriptions from "./NotificationSubscriptions.js"

@@ -1,12 +1,15 @@
 /**
  * The HelloAsso simulator served over loopback HTTP by Node: the same application as the in-memory transport,
- * on a real socket (127.0.0.1, ephemeral port by default), where connection faults are real resets.
+ * on a real socket (127.0.0.1, ephemeral port by default), where connection faults are real resets. Its
+ * notifications are delivered over HTTP with undici (unless `deliverWith` is given) until the scope closes.
  *
  * @since 0.1.0
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -72,7 +75,9 @@ export interface Options extends HelloAssoSimulator.Options {
  */
 export const make = (options: Options = {}): Effect.Effect<Service, ServeError, Scope.Scope> =>
   Effect.gen(function*() {
-    const simulator = yield* HelloAssoSimulator.make(options)
+    const deliverWith = options.deliverWith ??
+      Context.get(yield* Layer.build(NodeHttpClient.layerUndici), HttpClient.HttpClient)
+    const simulator = yield* HelloAssoSimulator.makeScoped({ ...options, deliverWith })
     const counts = { opened: 0, closed: 0 }
     const server = Http.createServer({ keepAliveTimeout: 5_000 })
     server.on("connection", (socket) => {

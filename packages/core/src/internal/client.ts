@@ -134,10 +134,11 @@ export const make = Effect.gen(function*() {
       headers[name.toLowerCase()] = Redacted.isRedacted(value) ? Redacted.value(value) : value
     }
     const url = `${config.apiUrl}/${request.path.map(encodeURIComponent).join("/")}`
-    return HttpClientRequest.make(request.method)(url).pipe(
+    const built = HttpClientRequest.make(request.method)(url).pipe(
       HttpClientRequest.setHeaders(headers),
       HttpClientRequest.setUrlParams(UrlParams.fromInput(request.query ?? []))
     )
+    return request.json === undefined ? built : HttpClientRequest.bodyUnsafeJson(built, request.json)
   }
 
   const bodyTooLarge = (info: Transport.RequestInfo) =>

@@ -39,7 +39,8 @@ const FORBIDDEN_IN_SEGMENT: ReadonlyArray<readonly [RegExp, string]> = [
 const MAX_SLUG = 250
 
 /** A slug that is safe as one path segment: no separator, no dot segment, nothing a URL would normalise. */
-const Slug = Schema.String.pipe(Schema.filter((slug) => {
+/** @internal */
+export const Slug = Schema.String.pipe(Schema.filter((slug) => {
   if (slug.length === 0) return "must not be empty"
   if (slug.length > MAX_SLUG) return `is too long (${slug.length} characters, at most ${MAX_SLUG})`
   if (slug === "." || slug === "..") return "must not be '.' or '..'"

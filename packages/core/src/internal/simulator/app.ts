@@ -1,7 +1,7 @@
 /**
- * The simulator as one HTTP application: the token endpoint and the five payments endpoints, with HelloAsso's
- * auth, parameters, pagination, error shapes, refunds and injected faults. The same application is served in
- * memory (no sockets) and over loopback HTTP.
+ * The simulator as one HTTP application: the token endpoint, the five payments endpoints and the notification
+ * URL endpoints, with HelloAsso's auth, parameters, pagination, error shapes, refunds and injected faults. The same
+ * application is served in memory (no sockets) and over loopback HTTP.
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -18,6 +18,8 @@ import * as QueryParams from "./query.js"
 import type { Dataset, PaymentRecord } from "./records.js"
 import type { Refunds } from "./refunds.js"
 import * as Render from "./render.js"
+import type { Subscriptions } from "./subscriptions.js"
+import * as NotificationUrls from "./subscriptions.js"
 import type { TokenStore } from "./tokens.js"
 
 /**
@@ -62,6 +64,9 @@ export interface AppState {
   readonly log: (entry: RequestLogEntry) => void
   readonly mfa: () => string | undefined
   readonly mfaHeaderValue: () => string | undefined
+  readonly subscriptions: Subscriptions
+  /** Emits the notifications of a refund the API made. */
+  readonly refunded: (index: number, at: number) => Effect.Effect<void>
 }
 
 const MASKED = "***"
@@ -185,6 +190,7 @@ export const make = (state: AppState) => {
       readonly request: HttpServerRequest.HttpServerRequest
       readonly url: URL
       readonly organization: string
+      readonly clientId: string
       readonly params: Readonly<Record<string, string | undefined>>
       readonly at: number
       readonly entry: RequestLogEntry
@@ -228,6 +234,7 @@ export const make = (state: AppState) => {
       } else {
         if (fault?._tag === "RevokeToken") state.tokens.revokeAccessTokens()
         let organization = ""
+        let clientId = ""
         if (name !== "token") {
           const auth = state.tokens.authenticate(request.headers["authorization"], yield* now)
           if (auth._tag === "Unauthenticated") {
@@ -235,8 +242,9 @@ export const make = (state: AppState) => {
             return HttpServerResponse.empty({ status: 401, headers: { "www-authenticate": "Bearer" } })
           }
           organization = auth.organization
+          clientId = auth.clientId
         }
-        response = yield* handle({ request, url, organization, params, at: yield* now, entry }).pipe(
+        response = yield* handle({ request, url, organization, clientId, params, at: yield* now, entry }).pipe(
           Effect.catchAll(() => Effect.succeed(errorsResponse(400, "BadRequest", "The request could not be read")))
         )
         response = yield* breakResponse(fault, response)
@@ -392,9 +400,9 @@ export const make = (state: AppState) => {
   }
 
   const refund = endpoint("refund", ({ at, organization, params, request, url }) =>
-    Effect.sync(() => {
+    Effect.suspend(() => {
       const found = findPayment(organization, params["paymentId"])
-      if ("response" in found) return found.response
+      if ("response" in found) return Effect.succeed(found.response)
       const { dataset, index } = found
       const query = QueryParams.readParams(url.searchParams)
       const last = (name: string) => query.get(name.toLowerCase())?.at(-1)
@@ -413,7 +421,7 @@ export const make = (state: AppState) => {
       }
       const cancelOrder = flag("cancelOrder", false)
       const sendRefundMail = flag("sendRefundMail", true)
-      if (Object.keys(errors).length > 0) return validationResponse(errors)
+      if (Object.keys(errors).length > 0) return Effect.succeed(validationResponse(errors))
 
       const mfa = state.mfa()
       if (mfa !== undefined) {
@@ -421,7 +429,7 @@ export const make = (state: AppState) => {
         const value = header === undefined ? undefined : request.headers[header]
         const expected = state.mfaHeaderValue()
         const accepted = value !== undefined && value !== "" && (expected === undefined || value === expected)
-        if (!accepted) return errorsResponse(409, mfa, MFA_MESSAGES[mfa] ?? "MFA required")
+        if (!accepted) return Effect.succeed(errorsResponse(409, mfa, MFA_MESSAGES[mfa] ?? "MFA required"))
       }
 
       const outcome = state.refunds.refund(index, dataset.at(index), {
@@ -431,7 +439,7 @@ export const make = (state: AppState) => {
         sendRefundMail
       }, at)
       if (outcome._tag === "Refused") {
-        return errorsResponse(outcome.refusal.status, "Error", outcome.refusal.message)
+        return Effect.succeed(errorsResponse(outcome.refusal.status, "Error", outcome.refusal.message))
       }
       const performed = outcome.refund
       const operation: Payment.RefundOperationEncoded = {
@@ -443,8 +451,68 @@ export const make = (state: AppState) => {
         sendRefundMail: performed.sendRefundMail,
         paymentId: dataset.at(index).id
       }
-      return jsonResponse(200, operation)
+      // the refund is made: its notifications go out, whatever happens to this answer
+      return Effect.as(state.refunded(index, at), jsonResponse(200, operation))
     }))
+
+  // -- notification URLs ------------------------------------------------------------------------------------
+
+  /** The level a notification URL is registered at: the partner's, or an organization the token can reach. */
+  const notificationLevel = (organizationSlug: string | undefined, organization: string) => {
+    if (organizationSlug === undefined) return { organization: undefined }
+    if (organizationSlug.toLowerCase() !== organization.toLowerCase()) return { response: forbidden(organizationSlug) }
+    return { organization: organizationSlug.toLowerCase() }
+  }
+
+  const setNotificationUrl = endpoint(
+    "setNotificationUrl",
+    ({ clientId, organization, params, request }) =>
+      Effect.gen(function*() {
+        const level = notificationLevel(params["organizationSlug"], organization)
+        if ("response" in level) return level.response
+        const body = NotificationUrls.parseBody(request.headers["content-type"], yield* request.text)
+        if (body._tag === "UnsupportedMediaType") {
+          return jsonResponse(415, {
+            type: "https://tools.ietf.org/html/rfc7231#section-6.5.13",
+            title: "Unsupported Media Type",
+            status: 415
+          })
+        }
+        if (body._tag === "Invalid") return validationResponse(body.errors)
+        const subscription = state.subscriptions.set({
+          clientId,
+          clientOrganization: organization,
+          organization: level.organization,
+          notificationType: body.notificationType,
+          url: body.url
+        })
+        return jsonResponse(200, {
+          url: subscription.url,
+          ...(subscription.notificationType === undefined
+            ? {}
+            : { apiNotificationType: subscription.notificationType }),
+          signatureKey: subscription.signatureKey
+        })
+      })
+  )
+
+  const deleteNotificationUrl = endpoint(
+    "deleteNotificationUrl",
+    ({ clientId, organization, params, url }) =>
+      Effect.sync(() => {
+        const level = notificationLevel(params["organizationSlug"], organization)
+        if ("response" in level) return level.response
+        const text = QueryParams.readParams(url.searchParams).get("notificationtype")?.at(-1)
+        const notificationType = text === undefined || text === ""
+          ? undefined
+          : NotificationUrls.parseNotificationType(text)
+        if (text !== undefined && text !== "" && notificationType === undefined) {
+          return validationResponse({ notificationType: [`The value '${text}' is not valid.`] })
+        }
+        state.subscriptions.remove(clientId, level.organization, notificationType)
+        return HttpServerResponse.empty({ status: 200 })
+      })
+  )
 
   const router = HttpRouter.empty.pipe(
     HttpRouter.post("/oauth2/token", token),
@@ -452,7 +520,11 @@ export const make = (state: AppState) => {
     HttpRouter.get("/v5/organizations/:organizationSlug/payments/search", search),
     HttpRouter.get("/v5/organizations/:organizationSlug/payments", listByOrganization),
     HttpRouter.get("/v5/payments/:paymentId", get),
-    HttpRouter.post("/v5/payments/:paymentId/refund", refund)
+    HttpRouter.post("/v5/payments/:paymentId/refund", refund),
+    HttpRouter.put("/v5/partners/me/api-notifications", setNotificationUrl),
+    HttpRouter.del("/v5/partners/me/api-notifications", deleteNotificationUrl),
+    HttpRouter.put("/v5/partners/me/api-notifications/organizations/:organizationSlug", setNotificationUrl),
+    HttpRouter.del("/v5/partners/me/api-notifications/organizations/:organizationSlug", deleteNotificationUrl)
   )
 
   const app: Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> = router

@@ -7,9 +7,11 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { ConnectionFault } from "./app.js"
 import { FAULT_HEADER } from "./app.js"
@@ -60,4 +62,18 @@ export const make = (
       const runtime = yield* Effect.runtime<never>()
       return HttpClientResponse.fromWeb(request, HttpServerResponse.toWeb(response, { runtime }))
     })
+  )
+
+/**
+ * Any `HttpApp` as an application the in-memory client can run: a failure answers as a server would (500, or
+ * the status of an `HttpServerError`), and the request's scope closes once the answer is produced.
+ *
+ * @internal
+ */
+export const serve = (
+  app: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, HttpServerRequest.HttpServerRequest | Scope.Scope>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> =>
+  app.pipe(
+    Effect.scoped,
+    Effect.catchAllCause((cause) => Effect.map(HttpServerError.causeResponse(cause), ([response]) => response))
   )

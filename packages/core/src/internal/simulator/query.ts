@@ -8,7 +8,15 @@ import type { Form, PaymentRecord } from "./records.js"
 import { fold } from "./records.js"
 
 /** @internal */
-export type Endpoint = "token" | "listByForm" | "listByOrganization" | "search" | "get" | "refund"
+export type Endpoint =
+  | "token"
+  | "listByForm"
+  | "listByOrganization"
+  | "search"
+  | "get"
+  | "refund"
+  | "setNotificationUrl"
+  | "deleteNotificationUrl"
 
 /** @internal */
 export type SortField = "Date" | "UpdateDate" | "CreationDate"

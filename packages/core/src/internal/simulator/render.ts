@@ -179,3 +179,61 @@ export const csvRow = (record: PaymentRecord): ReadonlyArray<string> => [
   record.payer.city ?? "",
   record.installmentNumber === null ? "" : String(record.installmentNumber)
 ]
+
+/**
+ * `Statistics.OrderDetail`, as an `Order` notification carries it: the order of one payment (the simulator keeps
+ * one payment per order), its items with the share each payment paid, and the payment as `OrderPayment`.
+ *
+ * @internal
+ */
+export const order = (organization: Organization, record: PaymentRecord): Record<string, unknown> => {
+  const detail = payment(organization, record, false)
+  const orderDate = date(record.orderTicks)
+  const amountTip = record.amountTip ?? 0
+  const orderPayment: Record<string, unknown> = {
+    items: record.items.map((item) => ({
+      id: item.id,
+      shareAmount: item.shareAmount,
+      shareItemAmount: item.shareItemAmount,
+      ...(item.shareOptionsAmount === null ? {} : { shareOptionsAmount: item.shareOptionsAmount })
+    })),
+    cashOutDate: detail.cashOutDate,
+    paymentReceiptUrl: detail.paymentReceiptUrl,
+    fiscalReceiptUrl: detail.fiscalReceiptUrl,
+    id: record.id,
+    amount: record.amount,
+    date: detail.date,
+    state: record.state,
+    meta: detail.meta,
+    refundOperations: detail.refundOperations
+  }
+  for (const key of ["cashOutState", "idCashOut", "amountTip", "paymentMeans", "installmentNumber", "type"] as const) {
+    if (detail[key] !== undefined) orderPayment[key] = detail[key]
+  }
+  if (detail.paymentOffLineMean !== undefined) orderPayment["paymentOffLineMean"] = detail.paymentOffLineMean
+  return {
+    payer: detail.payer,
+    items: record.items.map((item) => ({
+      payments: [{ id: record.id, shareAmount: item.shareAmount }],
+      name: item.name,
+      user: { firstName: record.user.firstName, lastName: record.user.lastName },
+      id: item.id,
+      amount: item.amount,
+      ...(item.type === null ? {} : { type: item.type }),
+      initialAmount: item.initialAmount,
+      ...(item.state === null ? {} : { state: item.state })
+    })),
+    payments: [orderPayment],
+    amount: { total: record.amount - amountTip, vat: 0, discount: 0 },
+    id: record.orderId,
+    date: orderDate,
+    formSlug: record.form.formSlug,
+    formType: record.form.formType,
+    organizationName: organization.name,
+    organizationSlug: organization.slug,
+    organizationType: organization.type,
+    organizationIsUnderColucheLaw: organization.isUnderColucheLaw,
+    checkoutIntentId: record.checkoutIntentId,
+    meta: { createdAt: orderDate, updatedAt: date(record.updateTicks) }
+  }
+}

@@ -5,7 +5,12 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpServer from "@effect/platform/HttpServer"
+import * as HelloAssoNotifications from "@helloasso-effect/core/HelloAssoNotifications"
 import type * as HelloAssoSimulator from "@helloasso-effect/core/HelloAssoSimulator"
+import * as NotificationSubscriptions from "@helloasso-effect/core/NotificationSubscriptions"
 import type * as Payment from "@helloasso-effect/core/Payment"
 import * as Payments from "@helloasso-effect/core/Payments"
 import * as Clock from "effect/Clock"
@@ -15,6 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Fs from "node:fs"
+import * as Http from "node:http"
 import * as Path from "node:path"
 import * as NodeHelloAsso from "../../NodeHelloAsso.js"
 import * as NodeSimulatorServer from "../../NodeSimulatorServer.js"
@@ -35,6 +41,9 @@ const RealApi = Config.all({
 
 const heading = (n: number, text: string) => Console.log(`\n${n}. ${text}`)
 
+/** A block of text under a step's heading. */
+const indented = (text: string) => text.trimEnd().split("\n").map((line) => `   ${line}`).join("\n")
+
 const tally = (entries: Map<string, { count: number; cents: number }>) =>
   [...entries].sort((a, b) => b[1].count - a[1].count)
     .map(([key, { cents, count }]) =>
@@ -48,6 +57,34 @@ const add = (map: Map<string, { count: number; cents: number }>, key: string, ce
   entry.cents += cents
   map.set(key, entry)
 }
+
+/**
+ * Serves `HelloAssoNotifications.httpApp` on 127.0.0.1 and registers it: each notification, signed with the key
+ * the registration returned, is reconciled with `Payments.get` and described in the lines returned.
+ */
+const listenForNotifications = Effect.gen(function*() {
+  const payments = yield* Payments.Payments
+  const subscriptions = yield* NotificationSubscriptions.NotificationSubscriptions
+  const received: Array<string> = []
+  const receiving: { app?: HttpApp.Default } = {}
+  const server = yield* NodeHttpServer.make(() => Http.createServer(), { port: 0, host: "127.0.0.1" })
+  yield* server.serve(Effect.suspend(() => receiving.app!))
+  const url = `http://127.0.0.1:${(server.address as HttpServer.TcpAddress).port}/helloasso`
+  const { signatureKey } = yield* subscriptions.set({ url, notificationType: "Payment" })
+  receiving.app = HelloAssoNotifications.httpApp((notification) =>
+    Effect.map(
+      HelloAssoNotifications.reconcile(notification).pipe(Effect.provideService(Payments.Payments, payments)),
+      (fresh) => {
+        for (const payment of fresh) {
+          received.push(
+            `notification ${notification.eventType} received at ${url}, signature checked; reconciled: payment ` +
+              `${payment.id} ${payment.state}, ${Formats.euros(Formats.refunded(payment))} refunded`
+          )
+        }
+      }
+    ), { signatureKey: Option.getOrUndefined(signatureKey) })
+  return received
+})
 
 interface Tour {
   readonly organizationSlug: string
@@ -106,14 +143,14 @@ const tour = ({ organizationSlug, outputDir, simulator }: Tour) =>
         .pipe(Stream.runCollect)
       yield* Console.log(`   ${found.length} payments; the 5 most recent:`)
       const rows = Formats.render("table", Formats.paymentColumns, [...found].slice(0, 5), true)
-      yield* Console.log(rows.trimEnd().split("\n").map((line) => `   ${line}`).join("\n"))
+      yield* Console.log(indented(rows))
     }
 
     // 4. one payment's detail
     if (sample !== undefined) {
       yield* heading(4, `Detail of payment ${sample.id}`)
       const detail = yield* payments.get(sample.id)
-      yield* Console.log(describePayment(detail).trimEnd().split("\n").map((line) => `   ${line}`).join("\n"))
+      yield* Console.log(indented(describePayment(detail)))
     }
 
     // 5. a partial refund (simulator only)
@@ -122,6 +159,8 @@ const tour = ({ organizationSlug, outputDir, simulator }: Tour) =>
     if (simulator === undefined) {
       yield* Console.log("   skipped: against the real API the demo never refunds money")
     } else if (refundable !== undefined) {
+      // a local receiver of HelloAsso's notifications, registered like a partner's URL
+      const received = yield* listenForNotifications
       const operation = yield* payments.refund(refundable.id, { amount: 500, comment: "Demo: trop-perçu" })
       refunds++
       yield* Console.log(
@@ -130,7 +169,9 @@ const tour = ({ organizationSlug, outputDir, simulator }: Tour) =>
         } of payment ${refundable.id} (${operation.state})`
       )
       const after = yield* payments.get(refundable.id)
-      yield* Console.log(describePayment(after).trimEnd().split("\n").map((line) => `   ${line}`).join("\n"))
+      yield* Console.log(indented(describePayment(after)))
+      yield* simulator.awaitDeliveries
+      for (const line of received) yield* Console.log(`   ${line}`)
     }
 
     // 6. HelloAsso's CSV export, streamed to a file
@@ -165,9 +206,18 @@ const tour = ({ organizationSlug, outputDir, simulator }: Tour) =>
   })
 
 export const command = Command.make("demo", {
-  payments: Options.integer("payments").pipe(Options.withDefault(3000)),
-  seed: Options.integer("seed").pipe(Options.withDefault(2024)),
-  outputDir: Options.text("output-dir").pipe(Options.withDefault("out"))
+  payments: Options.integer("payments").pipe(
+    Options.withDescription("how many payments the simulated association has; simulator only (default: 3000)"),
+    Options.withDefault(3000)
+  ),
+  seed: Options.integer("seed").pipe(
+    Options.withDescription("seed of the simulator's generated data; simulator only (default: 2024)"),
+    Options.withDefault(2024)
+  ),
+  outputDir: Options.text("output-dir").pipe(
+    Options.withDescription("the directory the CSV export is written to, created if missing (default: out)"),
+    Options.withDefault("out")
+  )
 }, (args) =>
   Effect.gen(function*() {
     const real = yield* RealApi

@@ -35,11 +35,12 @@ interface Columns<A> {
 const encodePayment = Schema.encodeSync(Payment.Payment)
 const encodePublicPayment = Schema.encodeSync(Payment.PublicPayment)
 
+/** `first last`, either one alone when the other is missing. */
+const fullName = (first: Option.Option<string>, last: Option.Option<string>): string =>
+  [text(first), text(last)].filter((s) => s !== "").join(" ")
+
 export const payerName = (payer: Option.Option<Payment.Payer>): string =>
-  Option.match(payer, {
-    onNone: () => "",
-    onSome: (p) => [text(p.firstName), text(p.lastName)].filter((s) => s !== "").join(" ")
-  })
+  Option.match(payer, { onNone: () => "", onSome: (p) => fullName(p.firstName, p.lastName) })
 
 export const paymentColumns: Columns<Payment.Payment> = {
   csv: [
@@ -89,7 +90,7 @@ export const publicPaymentColumns: Columns<Payment.PublicPayment> = {
     ["AMOUNT", 12, (p) => euros(p.amount)],
     ["STATE", 12, (p) => p.state],
     ["FORM TYPE", 12, (p) => text(p.formType)],
-    ["PAYER", 28, (p) => [text(p.payerFirstName), text(p.payerLastName)].filter((s) => s !== "").join(" ")]
+    ["PAYER", 28, (p) => fullName(p.payerFirstName, p.payerLastName)]
   ],
   json: encodePublicPayment
 }

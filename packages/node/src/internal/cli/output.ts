@@ -34,7 +34,7 @@ export interface Output {
 }
 
 /** `-` and no path mean stdout. */
-export const isStdout = (path: string | undefined): boolean => path === undefined || path === "-"
+export const isStdout = (path: string | undefined): path is undefined | "-" => path === undefined || path === "-"
 
 const REASONS: Record<string, string> = {
   ENOENT: "no such file or directory",
@@ -58,7 +58,7 @@ const codeOf = (error: unknown): string | undefined => {
 }
 
 /** A file-system failure in words, without a stack. */
-export const reasonOf = (error: unknown): string => {
+const reasonOf = (error: unknown): string => {
   const code = codeOf(error)
   if (code !== undefined && REASONS[code] !== undefined) return REASONS[code]
   if (code !== undefined) return code
@@ -250,5 +250,4 @@ const file = (
 export const open = (
   path: string | undefined,
   operation: string = "output"
-): Effect.Effect<Output, ValidationError, Scope.Scope> =>
-  path === undefined || path === "-" ? Effect.sync(stdout) : file(path, operation)
+): Effect.Effect<Output, ValidationError, Scope.Scope> => isStdout(path) ? Effect.sync(stdout) : file(path, operation)

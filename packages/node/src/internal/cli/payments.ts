@@ -106,6 +106,22 @@ const sorting = (args: {
 })
 
 /**
+ * Runs a listing with its connection. `--limit` counts payments: one below 1 is refused first, before the connection
+ * is set up (bad input, nothing sent).
+ */
+const runListing = <E>(
+  operation: string,
+  args: Connection.Connection & { readonly limit: Option.Option<number> },
+  body: Effect.Effect<void, E, Payments.Payments>
+) =>
+  Effect.zipRight(
+    Option.isSome(args.limit) && args.limit.value < 1
+      ? Effect.fail(badInput(operation, "limit", "--limit must be a number of payments, at least 1"))
+      : Effect.void,
+    Effect.provide(body, Connection.layer(args))
+  )
+
+/**
  * Writes pages of payments as they come. A listing that stops early (failure, Ctrl-C) says how to resume; its
  * file never takes the final name: what was written is kept as `FILE.partial`, to which the resumed listing
  * (`--no-header`) appends.
@@ -122,9 +138,6 @@ const writePages = <A>(
   }
 ) =>
   Effect.scoped(Effect.gen(function*() {
-    if (Option.isSome(args.limit) && args.limit.value < 1) {
-      return yield* badInput(operation, "limit", "--limit must be a number of payments, at least 1")
-    }
     const output = yield* Output.open(Option.getOrUndefined(args.output), operation)
     const progress = yield* Progress.make()
     const limit = Option.getOrElse(args.limit, () => Number.POSITIVE_INFINITY)
@@ -190,25 +203,29 @@ const list = Command.make("list", {
   ...filters,
   ...listing
 }, (args) =>
-  Effect.gen(function*() {
-    const payments = yield* Payments.Payments
-    const params: Payments.ListParams = {
-      organizationSlug: args.org,
-      ...dates(args),
-      states: args.state,
-      userSearchKey: Option.getOrUndefined(args.search),
-      ...sorting(args),
-      pageSize: args.pageSize,
-      continuationToken: Option.getOrUndefined(args.resume)
-    }
-    if (Option.isSome(args.formType) !== Option.isSome(args.formSlug)) {
-      return yield* badInput("payments list", "form-slug", "--form-type and --form-slug go together")
-    }
-    const pages = Option.isSome(args.formType) && Option.isSome(args.formSlug)
-      ? payments.pagesByForm({ ...params, formType: args.formType.value, formSlug: args.formSlug.value })
-      : payments.pagesByOrganization(params)
-    yield* writePages("payments list", pages, Formats.paymentColumns, args)
-  }).pipe(Effect.provide(Connection.layer(args)))).pipe(
+  runListing(
+    "payments list",
+    args,
+    Effect.gen(function*() {
+      const payments = yield* Payments.Payments
+      const params: Payments.ListParams = {
+        organizationSlug: args.org,
+        ...dates(args),
+        states: args.state,
+        userSearchKey: Option.getOrUndefined(args.search),
+        ...sorting(args),
+        pageSize: args.pageSize,
+        continuationToken: Option.getOrUndefined(args.resume)
+      }
+      if (Option.isSome(args.formType) !== Option.isSome(args.formSlug)) {
+        return yield* badInput("payments list", "form-slug", "--form-type and --form-slug go together")
+      }
+      const pages = Option.isSome(args.formType) && Option.isSome(args.formSlug)
+        ? payments.pagesByForm({ ...params, formType: args.formType.value, formSlug: args.formSlug.value })
+        : payments.pagesByOrganization(params)
+      yield* writePages("payments list", pages, Formats.paymentColumns, args)
+    })
+  )).pipe(
     Command.withDescription("List the payments of an organization, or of one of its forms")
   )
 
@@ -231,22 +248,26 @@ const search = Command.make("search", {
   ...filters,
   ...listing
 }, (args) =>
-  Effect.gen(function*() {
-    const payments = yield* Payments.Payments
-    const pages = payments.pagesSearch({
-      organizationSlug: args.org,
-      ...dates(args),
-      states: args.state,
-      formTypes: args.formType,
-      userId: Option.getOrUndefined(args.userId),
-      searchKey: Option.getOrUndefined(args.search),
-      amount: Option.getOrUndefined(args.amount),
-      ...sorting(args),
-      pageSize: args.pageSize,
-      continuationToken: Option.getOrUndefined(args.resume)
+  runListing(
+    "payments search",
+    args,
+    Effect.gen(function*() {
+      const payments = yield* Payments.Payments
+      const pages = payments.pagesSearch({
+        organizationSlug: args.org,
+        ...dates(args),
+        states: args.state,
+        formTypes: args.formType,
+        userId: Option.getOrUndefined(args.userId),
+        searchKey: Option.getOrUndefined(args.search),
+        amount: Option.getOrUndefined(args.amount),
+        ...sorting(args),
+        pageSize: args.pageSize,
+        continuationToken: Option.getOrUndefined(args.resume)
+      })
+      yield* writePages("payments search", pages, Formats.publicPaymentColumns, args)
     })
-    yield* writePages("payments search", pages, Formats.publicPaymentColumns, args)
-  }).pipe(Effect.provide(Connection.layer(args)))).pipe(
+  )).pipe(
     Command.withDescription("Search the payments of an organization (payer, amount, user, form types)")
   )
 

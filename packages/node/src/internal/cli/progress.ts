@@ -9,7 +9,6 @@ export interface Progress {
   readonly page: (payments: number) => Effect.Effect<void>
   /** Clears the line; returns the summary. */
   readonly done: Effect.Effect<string>
-  readonly summary: Effect.Effect<string>
 }
 
 const CLEAR = "\r\u001b[2K"
@@ -35,7 +34,6 @@ export const make = (enabled: boolean = process.stderr.isTTY === true): Effect.E
               process.stderr.write(`${CLEAR}${line(now)}`)
             }
           })),
-      summary,
       done: Effect.tap(summary, () =>
         Effect.sync(() => {
           if (enabled) process.stderr.write(CLEAR)

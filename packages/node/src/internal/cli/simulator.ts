@@ -1,7 +1,7 @@
 /**
  * `helloasso simulator serve`: the HelloAsso simulator on loopback HTTP, for demos, rehearsals and other tools'
  * tests. Its first line on stdout is one JSON object with what a client needs to talk to it; faults, latency and
- * MFA are set from flags.
+ * MFA are set from flags, and `--notify URL` registers a URL its notifications are delivered to.
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
@@ -14,6 +14,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as NodeSimulatorServer from "../../NodeSimulatorServer.js"
+import * as Formats from "./formats.js"
 
 const OPERATION = "simulator serve"
 
@@ -28,7 +29,9 @@ const ENDPOINTS: ReadonlyArray<HelloAssoSimulator.Endpoint> = [
   "listByOrganization",
   "search",
   "get",
-  "refund"
+  "refund",
+  "setNotificationUrl",
+  "deleteNotificationUrl"
 ]
 
 /** Faults without a parameter, by their name on the command line. */
@@ -152,6 +155,13 @@ const serve = Command.make("serve", {
   mfaToken: Options.text("mfa-token").pipe(
     Options.withDescription("the MFA token refunds must carry with --mfa (default: any non-empty token)"),
     Options.optional
+  ),
+  notify: Options.text("notify").pipe(
+    Options.withDescription(
+      "deliver the simulator's notifications (refunds, added payments) to this URL, https or http on 127.0.0.1 or " +
+        "localhost, signed with the signatureKey of the JSON line (repeat for several) (default: none)"
+    ),
+    Options.repeated
   )
 }, (args) =>
   Effect.gen(function*() {
@@ -187,6 +197,14 @@ const serve = Command.make("serve", {
     }).pipe(Effect.catchTag("ServeError", (error) => Effect.fail(serveFailure(args.port, error.cause))))
     const simulator = server.simulator
     if (Option.isSome(mfa)) yield* simulator.requireMfa(mfa.value.code, Option.getOrUndefined(args.mfaToken))
+    const notify: Array<{ readonly url: string; readonly signatureKey: string }> = []
+    for (const url of args.notify) {
+      const registered = yield* simulator.setNotificationUrl({ url }).pipe(
+        Effect.mapError((error) => invalid("notify", `'${url}': ${error.detail}`))
+      )
+      // the simulator's own key, printed like its client secret
+      notify.push({ url: registered.url, signatureKey: Redacted.value(registered.signatureKey) })
+    }
     yield* Console.log(JSON.stringify({
       apiUrl: server.apiUrl,
       tokenUrl: server.tokenUrl,
@@ -199,12 +217,14 @@ const serve = Command.make("serve", {
         onSome: ({ code, header }) => ({
           mfa: { code, header: header ?? null, token: Option.getOrNull(args.mfaToken) }
         })
-      })
+      }),
+      ...(notify.length === 0 ? {} : { notify })
     }))
     yield* Console.error(
       `HelloAsso simulator on ${server.url}: ${simulator.paymentCount} payments of "${simulator.organization.slug}"` +
-        (faults.length === 0 ? "" : `, ${faults.length} fault rule${faults.length === 1 ? "" : "s"}`) +
+        (faults.length === 0 ? "" : `, ${Formats.count(faults.length, "fault rule")}`) +
         Option.match(mfa, { onNone: () => "", onSome: ({ code }) => `, refunds require MFA (${code})` }) +
+        (notify.length === 0 ? "" : `, notifications to ${notify.map((n) => n.url).join(", ")}`) +
         "; stop with Ctrl-C"
     )
     return yield* Effect.never
