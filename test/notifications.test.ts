@@ -6,7 +6,7 @@
 import { HttpClientRequest, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp, HttpServer } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import { HelloAssoNotifications, NotificationSubscriptions, Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeHelloAsso, NodeSimulatorServer } from "@helloasso-effect/node"
@@ -14,6 +14,10 @@ import { Context, Effect, Layer, Option, Redacted } from "effect"
 import { createHmac } from "node:crypto"
 import * as Http from "node:http"
 import * as Cli from "./support/cli.js"
+import { figures } from "./support/figures.js"
+
+const stats = figures()
+afterAll(() => stats.print("notifications end to end"))
 
 const hmac = (body: string, key: string) => createHmac("sha256", key).update(body, "utf8").digest("hex")
 
@@ -500,6 +504,8 @@ describe("end to end over loopback", () => {
       const deliveries = yield* e2e.server.simulator.deliveries
       expect(deliveries.map((d) => [d.eventType, d.attempt, d.status])).toEqual([["Payment", 1, 200]])
       expect(deliveries[0]!.signature).toBe(hmac(deliveries[0]!.body, Redacted.value(e2e.signatureKey)))
+      stats.add("deliveries", deliveries.length)
+      stats.add("handled", e2e.handled.length)
     }))
 
   it.scopedLive("a failing handler answers 500 and is redelivered until it succeeds", () =>
@@ -514,6 +520,9 @@ describe("end to end over loopback", () => {
       ])
       expect(e2e.runs()).toBe(3)
       expect(e2e.handled).toEqual([{ eventType: "Payment", paymentId: id, state: "Refunded", refunds: 1 }])
+      stats.add("deliveries", 3)
+      stats.add("answered 500 and redelivered", 2)
+      stats.add("handled", e2e.handled.length)
     }))
 
   it.scopedLive("a duplicate delivery runs the handler once; a dropped one is never seen", () =>
@@ -535,6 +544,10 @@ describe("end to end over loopback", () => {
       expect(e2e.handled.map((h) => h.paymentId)).toEqual([duplicated])
       // what a dropped notification said is found by reconciling with the API
       expect((yield* e2e.payments.get(dropped)).state).toBe("Authorized")
+      stats.add("deliveries", 2)
+      stats.add("duplicates dropped", 1)
+      stats.add("dropped deliveries never seen", 1)
+      stats.add("handled", e2e.handled.length)
     }))
 })
 

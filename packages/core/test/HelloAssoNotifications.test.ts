@@ -1,10 +1,15 @@
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import { HelloAssoNotifications as N, Payment, Payments } from "@helloasso-effect/core"
 import { Arbitrary, Effect, Either, FastCheck as fc, Fiber, Layer, Option, Redacted, Schema } from "effect"
 import { createHmac } from "node:crypto"
 import * as Codec from "../src/internal/codec.js"
+
+/** What the suite proved, printed at its end. */
+const counts: Record<string, number> = {}
+const stats = { add: (name: string, n = 1) => void (counts[name] = (counts[name] ?? 0) + n) }
+afterAll(() => console.log(`notifications: ${Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(", ")}`))
 
 // -----------------------------------------------------------------------------
 // payloads, written from the documented shapes (the 2026 spec's models)
@@ -518,6 +523,7 @@ describe("HelloAssoNotifications", () => {
         expect(yield* post(web, body, headers)).toEqual({ status: 200, text: "handled" })
         expect(yield* post(web, body, headers)).toEqual({ status: 200, text: "duplicate" })
         expect(handled).toHaveLength(1)
+        stats.add("redeliveries dropped")
         expect(handled[0]).toEqual(decodeOk(paymentBody))
         // another notification is handled
         const other = json(orderBody)
@@ -538,6 +544,7 @@ describe("HelloAssoNotifications", () => {
         const modified = body.replace("3000", "3001")
         expect((yield* post(web, modified, { [N.signatureHeader]: good })).status).toBe(401)
         expect(handled).toHaveLength(0)
+        stats.add("signatures refused", 4)
         // a refused delivery claimed nothing: the genuine one is handled
         expect((yield* post(web, body, { [N.signatureHeader]: good })).status).toBe(200)
         expect(handled).toHaveLength(1)
