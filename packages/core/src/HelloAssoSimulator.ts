@@ -33,6 +33,7 @@ import type * as Additions from "./internal/simulator/additions.js"
 import * as App from "./internal/simulator/app.js"
 import type * as Deliveries from "./internal/simulator/deliveries.js"
 import type * as Faults from "./internal/simulator/faults.js"
+import type * as Query from "./internal/simulator/query.js"
 import type * as Render from "./internal/simulator/render.js"
 import * as internal from "./internal/simulator/simulator.js"
 import * as TestClockRunner from "./internal/simulator/testClock.js"
@@ -46,15 +47,7 @@ import type * as Payment from "./Payment.js"
  * @since 0.1.0
  * @category models
  */
-export type Endpoint =
-  | "token"
-  | "listByForm"
-  | "listByOrganization"
-  | "search"
-  | "get"
-  | "refund"
-  | "setNotificationUrl"
-  | "deleteNotificationUrl"
+export type Endpoint = Query.Endpoint
 
 /**
  * A fault the simulator can inject: an error status (429 with `Retry-After`, 500, 502, 503, 504), latency,
