@@ -12,6 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import * as Stream from "effect/Stream"
+import * as Faults from "./faults.js"
 import type { Subscription, Subscriptions } from "./subscriptions.js"
 import { NOTIFICATION_TYPES } from "./subscriptions.js"
 
@@ -136,12 +137,7 @@ const faultDecider = (random: () => number, initial: ReadonlyArray<DeliveryFault
       let delayMillis = 0
       for (const state of rules) {
         if (!matchesEvent(state.rule, eventType)) continue
-        state.seen++
-        const { on, probability, times } = state.rule
-        if (times !== undefined && state.fired >= times) continue
-        const scheduled = on === undefined ? probability === undefined : on.includes(state.seen)
-        const drawn = probability !== undefined && random() < probability
-        if (!scheduled && !drawn) continue
+        if (!Faults.fires(state, random)) continue
         state.fired++
         const fault = state.rule.fault
         if (fault._tag === "Drop") drop = true

@@ -50,6 +50,32 @@ export interface Decision {
   readonly fired: number
 }
 
+/**
+ * Counts a matching request (or event) for a rule and says whether the rule fires on it: on its n-th ones (`on`),
+ * with its probability, or on every one when it has neither; never past `times`.
+ *
+ * @internal
+ */
+export const fires = (
+  state: {
+    seen: number
+    readonly fired: number
+    readonly rule: {
+      readonly on?: ReadonlyArray<number> | undefined
+      readonly probability?: number | undefined
+      readonly times?: number | undefined
+    }
+  },
+  random: () => number
+): boolean => {
+  state.seen++
+  const { on, probability, times } = state.rule
+  if (times !== undefined && state.fired >= times) return false
+  const scheduled = on === undefined ? probability === undefined : on.includes(state.seen)
+  const drawn = probability !== undefined && random() < probability
+  return scheduled || drawn
+}
+
 interface RuleState {
   readonly rule: FaultRule
   seen: number
@@ -85,12 +111,7 @@ export const make = (random: () => number, initial: ReadonlyArray<FaultRule>): F
       let fired = 0
       for (const state of rules) {
         if (!matchesEndpoint(state.rule, endpoint)) continue
-        state.seen++
-        const { on, probability, times } = state.rule
-        if (times !== undefined && state.fired >= times) continue
-        const scheduled = on === undefined ? probability === undefined : on.includes(state.seen)
-        const drawn = probability !== undefined && random() < probability
-        if (!scheduled && !drawn) continue
+        if (!fires(state, random)) continue
         if (state.rule.fault._tag === "Latency") {
           latencyMillis += state.rule.fault.millis
         } else if (fault === undefined) {
