@@ -130,6 +130,26 @@ export interface ExportParams extends Filters {
 }
 
 /**
+ * A cash-out: the payments HelloAsso paid out to the association's bank account together (`Payment.idCashOut`).
+ *
+ * @since 0.3.0
+ * @category params
+ */
+export interface CashOutParams {
+  readonly organizationSlug: string
+  readonly cashOutId: number
+}
+
+/**
+ * @since 0.3.0
+ * @category params
+ */
+export interface CashOutExportParams extends CashOutParams {
+  /** `csv` (`text/csv`), `xlsx`, or `json` (the rows as HelloAsso's JSON array). */
+  readonly format: "csv" | "xlsx" | "json"
+}
+
+/**
  * @since 0.1.0
  * @category params
  */
@@ -246,6 +266,8 @@ export interface Service {
   ) => Stream.Stream<Payment.Payment, ReadError>
   /** HelloAsso's own CSV or XLSX export of the organization's payments, streamed as it arrives. */
   readonly exportByOrganization: (params: ExportParams) => Stream.Stream<Uint8Array, ReadError>
+  /** The payments of one cash-out, as HelloAsso exports them (CSV, XLSX or JSON), streamed as it arrives. */
+  readonly exportCashOut: (params: CashOutExportParams) => Stream.Stream<Uint8Array, ReadError>
   readonly search: (params: SearchParams) => Effect.Effect<Payment.Page<Payment.PublicPayment>, ReadError>
   readonly pagesSearch: (
     params: SearchParams,

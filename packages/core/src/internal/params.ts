@@ -190,6 +190,13 @@ export const ExportParams = Schema.Struct({
 }).pipe(Schema.filter(dateRange))
 
 /** @internal */
+export const CashOutExportParams = Schema.Struct({
+  organizationSlug: Slug,
+  cashOutId: PositiveInt32,
+  format: Schema.Literal("csv", "xlsx", "json").annotations({ message: () => "must be \"csv\", \"xlsx\" or \"json\"" })
+})
+
+/** @internal */
 export const SearchParams = Schema.Struct({
   organizationSlug: Slug,
   from: optional(DateInput),

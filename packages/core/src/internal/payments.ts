@@ -100,6 +100,7 @@ const searchQuery = (params: Params.SearchParamsType, token: string | undefined)
 }
 
 const ACCEPT = {
+  json: "application/json",
   csv: "text/csv",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 } as const
@@ -275,6 +276,21 @@ export const make = Effect.gen(function*() {
         ))
     )
 
+  const exportCashOut: Payments.Service["exportCashOut"] = (input) =>
+    Stream.unwrap(
+      Effect.map(checked(Params.CashOutExportParams, input, "Payments.exportCashOut"), (params) =>
+        client.bytes({
+          operation: "Payments.exportCashOut",
+          method: "GET",
+          path: ["organizations", params.organizationSlug, "cash-out", String(params.cashOutId), "export"],
+          accept: ACCEPT[params.format]
+        }).pipe(
+          Stream.withSpan("Payments.exportCashOut", {
+            attributes: { "helloasso.organization": params.organizationSlug, "helloasso.cash_out_id": params.cashOutId }
+          })
+        ))
+    )
+
   const get: Payments.Service["get"] = (paymentId, options) =>
     Effect.flatMap(checked(Params.GetParams, { ...options, paymentId }, "Payments.get"), (params) =>
       client.json({
@@ -332,6 +348,7 @@ export const make = Effect.gen(function*() {
     pagesByOrganization,
     streamByOrganization: (params, options) => Pagination.items(pagesByOrganization(params, options)),
     exportByOrganization,
+    exportCashOut,
     search: one(listings.search, "Payments.search"),
     pagesSearch,
     streamSearch: (params, options) => Pagination.items(pagesSearch(params, options)),
