@@ -1,5 +1,7 @@
 import type * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
@@ -11,11 +13,12 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import type * as HelloAssoAuth from "../HelloAssoAuth.js"
 import { TokenProvider } from "../HelloAssoAuth.js"
 import type * as HelloAssoClient from "../HelloAssoClient.js"
 import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { DecodeError, HttpError } from "../HelloAssoError.js"
-import type { TransportError } from "../HelloAssoError.js"
+import type { AuthError, TransportError } from "../HelloAssoError.js"
 import * as Codec from "./codec.js"
 import * as GuardedHttp from "./guardedHttp.js"
 import * as ParseIssue from "./parseIssue.js"
@@ -88,8 +91,12 @@ interface Answer {
   readonly response: HttpClientResponse.HttpClientResponse
   /** The body (bounded), unless a successful one is left to stream. */
   readonly body: string | undefined
-  /** The access token the request was sent with: scrubbed from any error it causes. */
-  readonly token: Redacted.Redacted<string>
+}
+
+/** The bearer token a request was sent with: scrubbed from any error its answer causes. */
+const sentToken = (response: HttpClientResponse.HttpClientResponse): Redacted.Redacted<string> | undefined => {
+  const authorization = response.request.headers["authorization"]
+  return authorization?.startsWith("Bearer ") ? Redacted.make(authorization.slice(7)) : undefined
 }
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300
@@ -99,12 +106,63 @@ const acceptable = (accept: string, answered: string | undefined): boolean =>
   answered !== undefined &&
   (answered === accept || (answered === "application/octet-stream" && !accept.startsWith("text/")))
 
+/**
+ * The bearer token on every request. A 401 invalidates the token it was sent with (the provider renews it, one
+ * request for all callers), and a GET is sent once more with a fresh one: the others may have been carried out.
+ */
+const authenticate = (tokens: HelloAssoAuth.Service) =>
+(
+  client: HttpClient.HttpClient
+): HttpClient.HttpClient.With<HttpClientError.HttpClientError | AuthError> => {
+  const send = (request: HttpClientRequest.HttpClientRequest, token: Redacted.Redacted<string>) =>
+    client.execute(HttpClientRequest.bearerToken(request, token))
+  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError | AuthError, never>(
+    Effect.flatMap((request: HttpClientRequest.HttpClientRequest) =>
+      Effect.gen(function*() {
+        const token = yield* tokens.token
+        const response = yield* send(request, token)
+        if (response.status !== 401) return response
+        yield* tokens.invalidate(token)
+        if (request.method !== "GET") return response
+        const fresh = yield* tokens.token
+        const replayed = yield* send(request, fresh)
+        if (replayed.status === 401) yield* tokens.invalidate(fresh)
+        return replayed
+      })
+    ),
+    Effect.succeed
+  )
+}
+
+/**
+ * The HTTP pipeline every API request goes through, as steps on the platform client: redirects handed back
+ * unfollowed and secret headers kept out of spans (`GuardedHttp.guard`), the user's own steps
+ * (`transformClient`, closest to the wire: they see every attempt), the bearer token with its 401 rule, the base
+ * URL, `User-Agent`, and `Accept: application/json` unless the request asks for another type.
+ *
+ * @internal
+ */
+export const pipeline = (
+  guarded: HttpClient.HttpClient,
+  config: HelloAssoConfig["Type"],
+  tokens: HelloAssoAuth.Service
+): HttpClient.HttpClient.With<HttpClientError.HttpClientError | AuthError> => {
+  const agent = userAgent(config)
+  const own = Option.match((config as any).transformClient ?? Option.none(), { onNone: () => guarded, onSome: (transform) => transform(guarded) })
+  return authenticate(tokens)(own).pipe(
+    HttpClient.mapRequest(HttpClientRequest.prependUrl(config.apiUrl)),
+    HttpClient.mapRequest(HttpClientRequest.setHeader("user-agent", agent)),
+    HttpClient.mapRequest((request) =>
+      request.headers["accept"] === undefined ? HttpClientRequest.acceptJson(request) : request
+    )
+  )
+}
+
 /** @internal */
 export const make = Effect.gen(function*() {
   const config = yield* HelloAssoConfig
   const tokens = yield* TokenProvider
-  const http = yield* GuardedHttp.guard
-  const agent = userAgent(config)
+  const http = pipeline(yield* GuardedHttp.guard, config, tokens)
   const basePath = new URL(config.apiUrl).pathname.replace(/\/$/, "")
   const clientSecret = Option.map(config.credentials, (credentials) => credentials.clientSecret)
 
@@ -124,17 +182,14 @@ export const make = Effect.gen(function*() {
         ...Object.values(request.headers ?? {}).filter(Redacted.isRedacted)
       ]))
 
-  const build = (request: HelloAssoClient.Request, token: Redacted.Redacted<string>) => {
-    const headers: Record<string, string> = {
-      accept: request.accept ?? "application/json",
-      "user-agent": agent,
-      authorization: `Bearer ${Redacted.value(token)}`
-    }
+  /** The request as the pipeline takes it: path, query, headers and body; the pipeline adds the rest. */
+  const build = (request: HelloAssoClient.Request) => {
+    const headers: Record<string, string> = {}
+    if (request.accept !== undefined) headers["accept"] = request.accept
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       headers[name.toLowerCase()] = Redacted.isRedacted(value) ? Redacted.value(value) : value
     }
-    const url = `${config.apiUrl}/${request.path.map(encodeURIComponent).join("/")}`
-    const built = HttpClientRequest.make(request.method)(url).pipe(
+    const built = HttpClientRequest.make(request.method)(`/${request.path.map(encodeURIComponent).join("/")}`).pipe(
       HttpClientRequest.setHeaders(headers),
       HttpClientRequest.setUrlParams(UrlParams.fromInput(request.query ?? []))
     )
@@ -150,51 +205,41 @@ export const make = Effect.gen(function*() {
     })
 
   /**
-   * One exchange within the timeout. A successful body is read (bounded) when `readBody`; a failed one always,
-   * up to `maxErrorBodyBytes`. A 401 invalidates the token, and a GET is replayed once with a fresh one.
+   * One exchange through the pipeline, within the timeout. A successful body is read (bounded) when `readBody`;
+   * a failed one always, up to `maxErrorBodyBytes`.
    */
-  const exchange = (request: HelloAssoClient.Request, info: Transport.RequestInfo, readBody: boolean) => {
-    const send = (token: Redacted.Redacted<string>) =>
-      Transport.withTimeout(
-        info,
-        config.timeout,
-        Effect.flatMap(
-          Effect.mapError(http.execute(build(request, token)), (error) => Transport.transportError(info, error)),
-          (response): Effect.Effect<Answer, TransportError | DecodeError> => {
-            const answer = (body: string | undefined): Answer => ({
-              status: response.status,
-              headers: response.headers,
-              response,
-              body,
-              token
-            })
-            if (isSuccess(response.status) && !readBody) return Effect.succeed(answer(undefined))
-            const success = isSuccess(response.status)
-            return GuardedHttp.readBounded(
-              response,
-              success ? config.maxBodyBytes : config.maxErrorBodyBytes,
-              success ? "fail" : "truncate"
-            ).pipe(
-              Effect.mapError((error) => Transport.transportError(info, error)),
-              Effect.flatMap((read) =>
-                read._tag === "TooLarge" ? Effect.fail(bodyTooLarge(info)) : Effect.succeed(answer(read.text))
-              )
+  const exchange = (request: HelloAssoClient.Request, info: Transport.RequestInfo, readBody: boolean) =>
+    Transport.withTimeout(
+      info,
+      config.timeout,
+      Effect.flatMap(
+        Effect.catchIf(
+          http.execute(build(request)),
+          (error): error is HttpClientError.HttpClientError => error._tag !== "AuthError",
+          (error) => Effect.fail(Transport.transportError(info, error))
+        ),
+        (response): Effect.Effect<Answer, TransportError | DecodeError> => {
+          const answer = (body: string | undefined): Answer => ({
+            status: response.status,
+            headers: response.headers,
+            response,
+            body
+          })
+          if (isSuccess(response.status) && !readBody) return Effect.succeed(answer(undefined))
+          const success = isSuccess(response.status)
+          return GuardedHttp.readBounded(
+            response,
+            success ? config.maxBodyBytes : config.maxErrorBodyBytes,
+            success ? "fail" : "truncate"
+          ).pipe(
+            Effect.mapError((error) => Transport.transportError(info, error)),
+            Effect.flatMap((read) =>
+              read._tag === "TooLarge" ? Effect.fail(bodyTooLarge(info)) : Effect.succeed(answer(read.text))
             )
-          }
-        )
+          )
+        }
       )
-    return Effect.gen(function*() {
-      const token = yield* tokens.token
-      const answer = yield* send(token)
-      if (answer.status !== 401) return answer
-      yield* tokens.invalidate(token)
-      if (request.method !== "GET") return answer
-      const fresh = yield* tokens.token
-      const replayed = yield* send(fresh)
-      if (replayed.status === 401) yield* tokens.invalidate(fresh)
-      return replayed
-    })
-  }
+    )
 
   /** A failed answer, mapped; the body is scrubbed of every secret before anyone reads it. */
   const failure = <E>(
@@ -204,7 +249,7 @@ export const make = Effect.gen(function*() {
     mapError: (response: HelloAssoClient.FailedResponse) => E
   ): Effect.Effect<never, E> =>
     Effect.flatMap(
-      Effect.zip(Clock.currentTimeMillis, secretFormsOf(request, answer.token)),
+      Effect.zip(Clock.currentTimeMillis, secretFormsOf(request, sentToken(answer.response))),
       ([now, forms]) =>
         Effect.fail(mapError({
           ...info,

@@ -1,6 +1,7 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
 import type * as HelloAssoConfig from "../HelloAssoConfig.js"
 
 /**
@@ -37,3 +38,17 @@ export const delay = (
   )
   return Effect.map(Random.next, (r) => Duration.millis(Math.floor(r * ceiling)))
 }
+
+/**
+ * The retry schedule of a policy: at most `maxRetries` retries, each after the failure's `Retry-After` when the
+ * server sent one, else after an exponential backoff with full jitter. Its input is the failure being retried.
+ *
+ * @internal
+ */
+export const schedule = <E>(
+  policy: HelloAssoConfig.RetryPolicy,
+  retryAfterMillis: (error: E) => number | undefined
+): Schedule.Schedule<unknown, E> =>
+  Schedule.intersect(Schedule.recurs(policy.maxRetries), Schedule.identity<E>()).pipe(
+    Schedule.modifyDelayEffect(([attempt, error]) => delay(policy, attempt, retryAfterMillis(error)))
+  )

@@ -1,10 +1,10 @@
 /**
- * The machinery every request shares: building the HTTP request, classifying transport failures, the timeout
- * that covers the body, and the retry loop.
+ * What every request shares: classifying transport failures, the timeout that covers the body, and retries.
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Schedule from "effect/Schedule"
 import type * as HelloAssoConfig from "../HelloAssoConfig.js"
 import { TransportError } from "../HelloAssoError.js"
 import * as RetryPolicy from "./retryPolicy.js"
@@ -109,28 +109,24 @@ export interface RetryHint {
 export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504])
 
 /**
- * Retries an attempt while `classify` says the failure is transient, with the policy's backoff and bounded
- * attempts; the last failure is returned as it is. A server asking to wait longer than `maxRetryAfter` is not
- * retried: its error (carrying the delay asked for) is returned at once.
+ * Retries an attempt with a schedule (the policy's unless the user gave one) while `classify` says the failure
+ * is transient; the last failure is returned as it is. A server asking to wait longer than `maxRetryAfter` is
+ * not retried: its error (carrying the delay asked for) is returned at once.
  *
  * @internal
  */
 export const retrying = <A, E, R>(
   attempt: Effect.Effect<A, E, R>,
   policy: HelloAssoConfig.RetryPolicy,
-  classify: (error: E) => RetryHint | undefined
+  classify: (error: E) => RetryHint | undefined,
+  custom?: Schedule.Schedule<unknown, E> | undefined
 ): Effect.Effect<A, E, R> => {
-  const loop = (retry: number): Effect.Effect<A, E, R> =>
-    Effect.catchAll(attempt, (error) => {
-      const hint = retry < policy.maxRetries ? classify(error) : undefined
-      if (hint === undefined) return Effect.fail(error)
-      if (hint.retryAfterMillis !== undefined && hint.retryAfterMillis > Duration.toMillis(policy.maxRetryAfter)) {
-        return Effect.fail(error)
-      }
-      return RetryPolicy.delay(policy, retry, hint.retryAfterMillis).pipe(
-        Effect.flatMap((delay) => Effect.sleep(delay)),
-        Effect.zipRight(loop(retry + 1))
-      )
-    })
-  return loop(0)
+  const maxRetryAfter = Duration.toMillis(policy.maxRetryAfter)
+  return Effect.retry(attempt, {
+    schedule: custom ?? RetryPolicy.schedule(policy, (error: E) => classify(error)?.retryAfterMillis),
+    while: (error) => {
+      const hint = classify(error)
+      return hint !== undefined && !(hint.retryAfterMillis !== undefined && hint.retryAfterMillis > maxRetryAfter)
+    }
+  })
 }
