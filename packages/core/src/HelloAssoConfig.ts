@@ -3,15 +3,17 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
+import type * as HelloAssoError from "./HelloAssoError.js"
 import * as internal from "./internal/config.js"
 
 /**
@@ -96,6 +98,10 @@ export interface Service extends Endpoints {
   readonly retry: RetryPolicy
   /** A token is renewed this long before HelloAsso says it expires. */
   readonly tokenRefreshMargin: Duration.Duration
+  /** The user's own steps on the HTTP client (logging, a proxy, metrics), applied after the library's. */
+  readonly transformClient: Option.Option<(client: HttpClient.HttpClient) => HttpClient.HttpClient>
+  /** Replaces the retry schedule built from `retry` for the requests that are retried (GETs, token requests). */
+  readonly retrySchedule: Option.Option<Schedule.Schedule<unknown, HelloAssoError.HelloAssoError>>
 }
 
 /**
@@ -141,7 +147,42 @@ export interface Options {
   } | undefined
   /** Default: 60 seconds. */
   readonly tokenRefreshMargin?: Duration.DurationInput | undefined
+  /**
+   * Extra steps on the HTTP client, applied after the library's own (base URL, headers, token, timeout), as
+   * `@effect/ai-openai` offers: logging, a proxy, metrics. Never read from the environment.
+   */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  /**
+   * The schedule retrying GETs and token requests on retryable errors, instead of the one built from `retry`.
+   * Never read from the environment.
+   */
+  readonly retrySchedule?: Schedule.Schedule<unknown, HelloAssoError.HelloAssoError> | undefined
 }
+
+/**
+ * The options as a record of `Config`s, one per option (`retry` also as a record of `Config`s), for `layerConfig`:
+ * each value is checked inside its own `Config`, so a refused one fails with a `ConfigError` at the path of the
+ * key its `Config` reads (`Config.string("MY_API_URL")` gives `MY_API_URL`). A missing key fails unless its
+ * `Config` has a default (`Config.withDefault(undefined)` leaves the option's). `transformClient` and
+ * `retrySchedule` are given as values.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type ConfigOptions =
+  & {
+    readonly [K in Exclude<keyof Options, "retry" | "transformClient" | "retrySchedule">]?:
+      | Config.Config<Options[K]>
+      | undefined
+  }
+  & {
+    readonly retry?:
+      | Config.Config<Options["retry"]>
+      | { readonly [K in keyof NonNullable<Options["retry"]>]?: Config.Config<NonNullable<Options["retry"]>[K]> }
+      | undefined
+    readonly transformClient?: Options["transformClient"]
+    readonly retrySchedule?: Options["retrySchedule"]
+  }
 
 /**
  * Builds and checks a configuration: base URLs must be https, except loopback hosts (127.0.0.1, ::1,
@@ -164,37 +205,36 @@ export const layer = (options: Options = {}): Layer.Layer<HelloAssoConfig, Confi
 /**
  * The options read from the environment: `HELLOASSO_CLIENT_ID`, `HELLOASSO_CLIENT_SECRET`,
  * `HELLOASSO_ENVIRONMENT` (`production` or `sandbox`), and optional `HELLOASSO_API_URL` / `HELLOASSO_TOKEN_URL`
- * (by default `{origin of HELLOASSO_API_URL}/oauth2/token` when only the API URL is set).
+ * (by default `{origin of HELLOASSO_API_URL}/oauth2/token` when only the API URL is set). Each variable is checked
+ * where it is read: a refused value fails with a `ConfigError` at its path (`HELLOASSO_API_URL`).
  *
  * @since 0.1.0
  * @category config
  */
-export const fromEnv: Config.Config<Options> = Config.all({
-  environment: Config.literal("production", "sandbox")("HELLOASSO_ENVIRONMENT").pipe(
-    Config.withDefault("production" as const)
-  ),
-  apiUrl: Config.option(Config.string("HELLOASSO_API_URL")).pipe(Config.map(Option.getOrUndefined)),
-  tokenUrl: Config.option(Config.string("HELLOASSO_TOKEN_URL")).pipe(Config.map(Option.getOrUndefined)),
-  clientId: Config.option(Config.string("HELLOASSO_CLIENT_ID")).pipe(Config.map(Option.getOrUndefined)),
-  clientSecret: Config.option(Config.redacted("HELLOASSO_CLIENT_SECRET")).pipe(Config.map(Option.getOrUndefined))
-})
+export const fromEnv: Config.Config<Options> = Config.all(internal.envConfigs)
 
 /**
- * The configuration from `Config` (by default the `HELLOASSO_*` variables of `fromEnv`), checked like `make`
- * with errors naming the variable. `overrides` win over what the config provides.
+ * The configuration from `Config`, checked like `make` inside `Config`, so a `ConfigError` names the variable:
+ * by default the `HELLOASSO_*` variables of `fromEnv`; or a `Config<Options>`; or a record of `Config`s per
+ * option (`ConfigOptions`), as `@effect/ai-openai` takes. `overrides` win over what the config provides, and the
+ * options they set are not read.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config<Options> = fromEnv,
+  config: Config.Config<Options> | ConfigOptions = fromEnv,
   overrides: Options = {}
-): Layer.Layer<HelloAssoConfig, ConfigError.ConfigError> =>
-  Layer.effect(
+): Layer.Layer<HelloAssoConfig, ConfigError.ConfigError> => {
+  const env = config === fromEnv || config === internal.envConfigs
+  const options = env
+    ? internal.fromRecord(internal.envConfigs, overrides, true)
+    : Config.isConfig(config)
+    ? config
+    : internal.fromRecord(config, overrides, false)
+  const names = env ? internal.envNames : internal.optionNames
+  return Layer.effect(
     HelloAssoConfig,
-    Effect.flatMap(config, (options) =>
-      internal.make(
-        { ...options, ...internal.defined(overrides) },
-        config === fromEnv ? internal.envNames : internal.optionNames
-      ))
+    Config.mapOrFail(options, (options) => internal.make({ ...options, ...internal.defined(overrides) }, names))
   )
+}
