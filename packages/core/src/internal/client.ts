@@ -1,7 +1,7 @@
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
@@ -11,16 +11,19 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import type * as AST from "effect/SchemaAST"
 import * as Stream from "effect/Stream"
 import type * as HelloAssoAuth from "../HelloAssoAuth.js"
 import { TokenProvider } from "../HelloAssoAuth.js"
 import type * as HelloAssoClient from "../HelloAssoClient.js"
 import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { DecodeError, HttpError } from "../HelloAssoError.js"
-import type { AuthError, TransportError } from "../HelloAssoError.js"
+import type { AuthError, TransportError, ValidationError } from "../HelloAssoError.js"
 import * as Codec from "./codec.js"
 import * as GuardedHttp from "./guardedHttp.js"
+import * as Params from "./params.js"
 import * as ParseIssue from "./parseIssue.js"
 import * as ResponseError from "./responseError.js"
 import * as RetryPolicy from "./retryPolicy.js"
@@ -83,6 +86,120 @@ export const decodeJson = <A, I>(operation: string, schema: Schema.Schema<A, I>)
     return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decodeError(operation, decoded.left))
   }
 }
+
+const PlacementId: unique symbol = Symbol.for("@helloasso-effect/core/HelloAssoClient/Placement")
+
+/** @internal */
+export const placed = (placement: HelloAssoClient.Placement): Schema.Annotations.Schema<any> => ({
+  [PlacementId]: placement
+})
+
+/** A field of an endpoint's params and where it goes. */
+interface WireField {
+  readonly key: string
+  readonly placement: HelloAssoClient.Placement | { readonly in: "path" }
+}
+
+const placementOf = (ast: AST.AST | AST.PropertySignature): HelloAssoClient.Placement | undefined => {
+  const own = ast.annotations[PlacementId] as HelloAssoClient.Placement | undefined
+  if (own !== undefined) return own
+  if ("type" in ast) return placementOf(ast.type)
+  // `Schema.optional(X)` is `X | undefined`: X carries the annotation
+  if (ast._tag === "Union") return ast.types.map(placementOf).find((placement) => placement !== undefined)
+  return undefined
+}
+
+/** The fields of a params schema (a struct, possibly refined) and where each goes, read once per schema. */
+const layouts = new WeakMap<Schema.Schema.Any, ReadonlyArray<WireField>>()
+
+const layoutOf = (schema: Schema.Schema<any, any>): ReadonlyArray<WireField> => {
+  let layout = layouts.get(schema)
+  if (layout === undefined) {
+    let ast = schema.ast
+    while (ast._tag === "Refinement") ast = ast.from
+    if (ast._tag !== "TypeLiteral") throw new Error("an endpoint's params schema must be a Schema.Struct")
+    layout = ast.propertySignatures.map((signature): WireField => ({
+      key: String(signature.name),
+      placement: placementOf(signature) ?? { in: "query" }
+    }))
+    layouts.set(schema, layout)
+  }
+  return layout
+}
+
+/** A value as query parameter values: arrays as repeated keys. */
+const queryValues = (value: unknown): ReadonlyArray<string> =>
+  Array.isArray(value) ? value.flatMap(queryValues) : [String(value)]
+
+const encoders = new WeakMap<Schema.Schema.Any, (params: unknown) => unknown>()
+
+/** @internal */
+export const toRequest = <P, A, E>(
+  endpoint: HelloAssoClient.Endpoint<P, A, E>,
+  params: P,
+  operation: string = endpoint.operation
+): HelloAssoClient.Request => {
+  let encode = encoders.get(endpoint.params)
+  if (encode === undefined) {
+    encode = Schema.encodeSync(endpoint.params as Schema.Schema<unknown, unknown>)
+    encoders.set(endpoint.params, encode)
+  }
+  // the params schema encodes the checked params to their wire form: dates as ISO strings, and so on
+  const wire = encode(params) as Record<string, unknown>
+  const template = typeof endpoint.path === "string" ? endpoint.path : endpoint.path(params)
+  const path = template.split("/").filter((segment) => segment !== "").map((segment) =>
+    segment.startsWith("{") && segment.endsWith("}") ? String(wire[segment.slice(1, -1)]) : segment
+  )
+  const query: Array<readonly [string, string]> = []
+  const headers: Record<string, string | Redacted.Redacted<string>> = {}
+  let json: Record<string, unknown> | undefined
+  for (const { key, placement } of layoutOf(endpoint.params)) {
+    const value = wire[key]
+    if (value === undefined || template.includes(`{${key}}`)) continue
+    switch (placement.in) {
+      case "query": {
+        if (placement.skip?.(value) === true) break
+        const name = placement.name ?? key
+        for (const text of queryValues(value)) query.push([name, text])
+        break
+      }
+      case "header": {
+        headers[placement.name] = Redacted.isRedacted(value) ? value as Redacted.Redacted<string> : String(value)
+        break
+      }
+      case "headers": {
+        for (const [field, name] of Object.entries(placement.names)) {
+          const inner = (value as Record<string, unknown>)[field]
+          if (inner !== undefined) {
+            headers[name] = Redacted.isRedacted(inner) ? inner as Redacted.Redacted<string> : String(inner)
+          }
+        }
+        break
+      }
+      case "body": {
+        json = { ...json, [placement.name ?? key]: value }
+        break
+      }
+    }
+  }
+  return {
+    operation,
+    method: endpoint.method,
+    path,
+    query,
+    headers,
+    accept: endpoint.accept?.(params),
+    json
+  }
+}
+
+/** @internal */
+export const validate = <P, A, E>(
+  endpoint: HelloAssoClient.Endpoint<P, A, E>,
+  input: unknown,
+  operation: string = endpoint.operation
+): Effect.Effect<P, ValidationError> =>
+  Either.match(Params.validate(endpoint.params, input, operation), { onLeft: Effect.fail, onRight: Effect.succeed })
 
 /** An answer, its body read when it is needed to decide. */
 interface Answer {
@@ -148,7 +265,7 @@ export const pipeline = (
   tokens: HelloAssoAuth.Service
 ): HttpClient.HttpClient.With<HttpClientError.HttpClientError | AuthError> => {
   const agent = userAgent(config)
-  const own = Option.match((config as any).transformClient ?? Option.none(), { onNone: () => guarded, onSome: (transform) => transform(guarded) })
+  const own = Option.match(config.transformClient, { onNone: () => guarded, onSome: (transform) => transform(guarded) })
   return authenticate(tokens)(own).pipe(
     HttpClient.mapRequest(HttpClientRequest.prependUrl(config.apiUrl)),
     HttpClient.mapRequest(HttpClientRequest.setHeader("user-agent", agent)),
@@ -269,6 +386,9 @@ export const make = Effect.gen(function*() {
       : error
   }
 
+  /** The user's schedule, if any: every failure it sees is a `HelloAssoError`. */
+  const custom = Option.getOrUndefined(config.retrySchedule) as Schedule.Schedule<unknown, unknown> | undefined
+
   /** GETs retry on transient failures; anything else only when it was never sent. */
   const classify = (request: HelloAssoClient.Request) => (error: unknown): Transport.RetryHint | undefined => {
     if (typeof error !== "object" || error === null) return undefined
@@ -325,7 +445,7 @@ export const make = Effect.gen(function*() {
       (answer): Effect.Effect<string, E | DecodeError> =>
         isSuccess(answer.status) ? checkJson(info, answer) : failure(request, info, answer, mapError)
     )
-    return bounded(request, info, config.deadline, Transport.retrying(attempt, config.retry, classify(request)))
+    return bounded(request, info, config.deadline, Transport.retrying(attempt, config.retry, classify(request), custom))
   }
 
   const json = <A, I, E = HelloAssoClient.RequestError>(
@@ -366,7 +486,12 @@ export const make = Effect.gen(function*() {
     )
     return Stream.unwrap(
       Effect.map(
-        bounded(request, info, config.exportDeadline, Transport.retrying(attempt, config.retry, classify(request))),
+        bounded(
+          request,
+          info,
+          config.exportDeadline,
+          Transport.retrying(attempt, config.retry, classify(request), custom)
+        ),
         (answer) =>
           GuardedHttp.chunks(answer.response).pipe(
             Stream.mapError((error) => Transport.transportError(info, error)),
@@ -383,6 +508,39 @@ export const make = Effect.gen(function*() {
     )
   }
 
-  const service: HelloAssoClient.Service = { json, text, bytes }
+  const call = <P, A, E>(
+    endpoint: HelloAssoClient.Endpoint<P, A, E>,
+    input: unknown
+  ): Effect.Effect<A, E | HelloAssoClient.RequestError | DecodeError> =>
+    Effect.flatMap(validate(endpoint, input), (params) => {
+      const mapError = endpoint.mapError
+      const received = text(
+        toRequest(endpoint, params),
+        mapError === undefined ? undefined : { mapError: (response) => mapError(response, params) }
+      )
+      // `Schema.Void`: the answer's body, if any, is not read
+      const answer = (endpoint.success as Schema.Schema.Any) === Schema.Void
+        ? Effect.as(received, undefined as A)
+        : Effect.flatMap(received, decodeJson(endpoint.operation, endpoint.success))
+      const outcomeUnknown = endpoint.outcomeUnknown
+      const settled: Effect.Effect<A, E | HelloAssoClient.RequestError | DecodeError> = outcomeUnknown === undefined
+        ? answer
+        : Effect.catchAll(answer, (error): Effect.Effect<never, E | HelloAssoClient.RequestError | DecodeError> => {
+          const tagged = error as { readonly _tag?: string }
+          if (tagged._tag === "DecodeError") {
+            return Effect.fail(
+              outcomeUnknown(params, `the answer could not be read: ${(error as DecodeError).message}`)
+            )
+          }
+          // a request that provably never left is reported as such; after that, it may have been carried out
+          if (tagged._tag === "TransportError" && (error as TransportError).reason !== "Connect") {
+            return Effect.fail(outcomeUnknown(params, (error as TransportError).message))
+          }
+          return Effect.fail(error)
+        })
+      return Effect.withSpan(settled, endpoint.operation, { attributes: endpoint.attributes?.(params) ?? {} })
+    })
+
+  const service: HelloAssoClient.Service = { json, text, bytes, call, http }
   return service
 })

@@ -11,13 +11,10 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { MFA_HEADERS } from "./params.js"
 
 /** Headers that carry secrets, kept out of spans (the platform redacts `authorization` already). @internal */
-export const SECRET_HEADERS: ReadonlyArray<string> = [
-  "x-mfa-access-authorization",
-  "x-mfa-sms-access-authorization",
-  "x-mfa-password-authorization"
-]
+export const SECRET_HEADERS: ReadonlyArray<string> = Object.values(MFA_HEADERS)
 
 /**
  * The platform client, made safe for credentials: a redirect is handed back as the 3xx answer it is (undici

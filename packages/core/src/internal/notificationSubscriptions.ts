@@ -16,16 +16,13 @@ const Url = Schema.String.pipe(
   Schema.filter((url) => Either.match(Config.checkBaseUrl(url), { onLeft: (message) => message, onRight: () => true }))
 )
 
-const SetParams = Schema.Struct({
-  url: Url,
-  notificationType: Schema.optional(NotificationType),
-  organizationSlug: Schema.optional(Params.Slug)
-})
+/** Partner-wide, or for one organization when `organizationSlug` is given. */
+const path = (params: { readonly organizationSlug?: string | undefined }) =>
+  params.organizationSlug === undefined
+    ? "/partners/me/api-notifications"
+    : "/partners/me/api-notifications/organizations/{organizationSlug}"
 
-const RemoveParams = Schema.Struct({
-  notificationType: Schema.optional(NotificationType),
-  organizationSlug: Schema.optional(Params.Slug)
-})
+const body = HelloAssoClient.placed({ in: "body" })
 
 /** `ApiUrlNotificationModel`: the spec marks every field nullable. */
 const ApiUrlNotification = Schema.Struct({
@@ -34,59 +31,48 @@ const ApiUrlNotification = Schema.Struct({
   signatureKey: Schema.optionalWith(Schema.String, { nullable: true })
 })
 
-const path = (organizationSlug: string | undefined): ReadonlyArray<string> =>
-  organizationSlug === undefined
-    ? ["partners", "me", "api-notifications"]
-    : ["partners", "me", "api-notifications", "organizations", organizationSlug]
+const attributes = (params: { readonly organizationSlug?: string | undefined }) => ({
+  "helloasso.organization": params.organizationSlug ?? "(partner)"
+})
 
-const checked = <A, I>(schema: Schema.Schema<A, I>, input: unknown, operation: string) =>
-  Either.match(Params.validate(schema, input, operation), { onLeft: Effect.fail, onRight: Effect.succeed })
+/** `PUT /partners/me/api-notifications[/organizations/{organizationSlug}]` with `{ url, notificationType? }`. */
+const set = {
+  operation: "NotificationSubscriptions.set",
+  method: "PUT",
+  path,
+  params: Schema.Struct({
+    url: Url.annotations(body),
+    notificationType: Schema.optional(NotificationType).annotations(body),
+    organizationSlug: Schema.optional(Params.Slug)
+  }),
+  success: ApiUrlNotification,
+  attributes
+} satisfies HelloAssoClient.Endpoint<any, typeof ApiUrlNotification.Type>
+
+/** `DELETE /partners/me/api-notifications[/organizations/{organizationSlug}]?notificationType=` */
+const remove = {
+  operation: "NotificationSubscriptions.remove",
+  method: "DELETE",
+  path,
+  params: Schema.Struct({
+    notificationType: Schema.optional(NotificationType),
+    organizationSlug: Schema.optional(Params.Slug)
+  }),
+  success: Schema.Void,
+  attributes
+} satisfies HelloAssoClient.Endpoint<any, void>
 
 /** @internal */
 export const make = Effect.gen(function*() {
   const client = yield* HelloAssoClient.HelloAssoClient
-
-  const set: NotificationSubscriptions.Service["set"] = (input) => {
-    const operation = "NotificationSubscriptions.set"
-    return Effect.flatMap(checked(SetParams, input, operation), (params) =>
-      client.json(
-        {
-          operation,
-          method: "PUT",
-          path: path(params.organizationSlug),
-          json: params.notificationType === undefined
-            ? { url: params.url }
-            : { url: params.url, notificationType: params.notificationType }
-        },
-        ApiUrlNotification
-      ).pipe(
-        Effect.map((answer): NotificationSubscriptions.Subscription => ({
-          url: answer.url ?? params.url,
-          notificationType: Option.fromNullable(answer.apiNotificationType ?? params.notificationType),
-          signatureKey: Option.map(Option.fromNullable(answer.signatureKey), Redacted.make)
-        })),
-        Effect.withSpan(operation, {
-          attributes: { "helloasso.organization": params.organizationSlug ?? "(partner)" }
-        })
-      ))
+  const service: NotificationSubscriptions.Service = {
+    set: (input) =>
+      Effect.map(client.call(set, input), (answer): NotificationSubscriptions.Subscription => ({
+        url: answer.url ?? input.url,
+        notificationType: Option.fromNullable(answer.apiNotificationType ?? input.notificationType),
+        signatureKey: Option.map(Option.fromNullable(answer.signatureKey), Redacted.make)
+      })),
+    remove: (input) => client.call(remove, input ?? {})
   }
-
-  const remove: NotificationSubscriptions.Service["remove"] = (input) => {
-    const operation = "NotificationSubscriptions.remove"
-    return Effect.flatMap(checked(RemoveParams, input ?? {}, operation), (params) =>
-      client.text({
-        operation,
-        method: "DELETE",
-        path: path(params.organizationSlug),
-        query: params.notificationType === undefined ? [] : [["notificationType", params.notificationType]]
-      }).pipe(
-        Effect.asVoid,
-        Effect.withSpan(operation, {
-          attributes: { "helloasso.organization": params.organizationSlug ?? "(partner)" }
-        })
-      ))
-  }
-
-  const service: NotificationSubscriptions.Service = { set, remove }
   return service
 })

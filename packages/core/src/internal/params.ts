@@ -51,21 +51,25 @@ export const Slug = Schema.String.pipe(Schema.filter((slug) => {
 
 const isInteger = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n)
 
-const PositiveInt32 = Schema.Number.pipe(
+/** @internal */
+export const PositiveInt32 = Schema.Number.pipe(
   Schema.filter((n) => isInteger(n) && n >= 1 && n <= INT32_MAX || `must be an integer from 1 to ${INT32_MAX}`)
 )
 
-const Cents = Schema.Number.pipe(
+/** @internal */
+export const Cents = Schema.Number.pipe(
   Schema.filter((n) =>
     isInteger(n) && n >= 0 && n <= INT32_MAX || `must be a whole number of cents from 0 to ${INT32_MAX}`
   )
 )
 
-const PageSize = Schema.Number.pipe(
+/** @internal */
+export const PageSize = Schema.Number.pipe(
   Schema.filter((n) => isInteger(n) && n >= 1 && n <= 100 || "must be an integer from 1 to 100")
 )
 
-const Text = (max: number, allowNewLines = false) =>
+/** @internal */
+export const Text = (max: number, allowNewLines = false) =>
   Schema.String.pipe(Schema.filter((text) => {
     if (text.length > max) return `is too long (${text.length} characters, at most ${max})`
     if (LONE_SURROGATE.test(text)) return NOT_UNICODE
@@ -73,7 +77,8 @@ const Text = (max: number, allowNewLines = false) =>
     return !hasControl(control) || "must not contain control characters"
   }))
 
-const ContinuationToken = Schema.String.pipe(Schema.filter((token) => {
+/** @internal */
+export const ContinuationToken = Schema.String.pipe(Schema.filter((token) => {
   if (token.length === 0) return "must not be empty"
   if (token.length > 4096) return "is too long (at most 4096 characters)"
   if (LONE_SURROGATE.test(token)) return NOT_UNICODE
@@ -85,56 +90,60 @@ const oneOf = <L extends string>(name: string, known: ReadonlyArray<L>) =>
     Schema.filter((value) => known.includes(value as L) || `is not a known ${name} (one of ${known.join(", ")})`)
   ) as unknown as Schema.Schema<L, string>
 
-const FormType = oneOf("form type", Payment.FormType.known)
-const PaymentState = oneOf("payment state", Payment.PaymentState.known)
-const SortField = oneOf("sort field", Payment.SortField.known)
-const SortOrder = oneOf("sort order", Payment.SortOrder.known)
+/** @internal */
+export const FormType = oneOf("form type", Payment.FormType.known)
+/** @internal */
+export const PaymentState = oneOf("payment state", Payment.PaymentState.known)
+/** @internal */
+export const SortField = oneOf("sort field", Payment.SortField.known)
+/** @internal */
+export const SortOrder = oneOf("sort order", Payment.SortOrder.known)
 
 const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/
 
 const HAS_OFFSET = /(?:[Zz]|[+-]\d{2}:?\d{2})$/
 
-/** A date as the caller gave it, checked, with the ISO string to send. */
-interface DateParam {
-  readonly iso: string
-  readonly millis: number
-}
-
-const DateInput = Schema.transformOrFail(Schema.Unknown, Schema.Struct({ iso: Schema.String, millis: Schema.Number }), {
-  strict: true,
-  decode: (input, _, ast) => {
-    if (input instanceof Date) {
-      return Number.isNaN(input.getTime())
-        ? ParseResult.fail(new ParseResult.Type(ast, input, "is an invalid Date"))
-        : ParseResult.succeed({ iso: input.toISOString(), millis: input.getTime() })
-    }
-    if (DateTime.isDateTime(input)) {
-      return ParseResult.succeed({ iso: IsoDateTime.format(input), millis: DateTime.toEpochMillis(input) })
-    }
-    if (typeof input === "string") {
-      // a plain date is midnight in HelloAsso's time zone, Europe/Paris
-      const plainDate = PLAIN_DATE.test(input)
-      const parsed = IsoDateTime.parse(plainDate ? `${input}T00:00:00` : input)
-      if (parsed === undefined) {
-        return ParseResult.fail(
-          new ParseResult.Type(ast, input, "is not a date (YYYY-MM-DD) or an ISO 8601 date-time")
-        )
+/** @internal */
+export const DateInput = Schema.transformOrFail(
+  Schema.Unknown,
+  Schema.Struct({ iso: Schema.String, millis: Schema.Number }),
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      if (input instanceof Date) {
+        return Number.isNaN(input.getTime())
+          ? ParseResult.fail(new ParseResult.Type(ast, input, "is an invalid Date"))
+          : ParseResult.succeed({ iso: input.toISOString(), millis: input.getTime() })
       }
-      // a date-time with its offset is sent as given (7 fractional digits kept); without one, it is Paris time,
-      // sent with the Paris offset so that what is sent and what is meant cannot differ
-      const iso = plainDate || !HAS_OFFSET.test(input) ? IsoDateTime.format(parsed) : input
-      return ParseResult.succeed({ iso, millis: DateTime.toEpochMillis(parsed) })
-    }
-    return ParseResult.fail(new ParseResult.Type(ast, input, "must be a Date, a DateTime or an ISO 8601 string"))
-  },
-  encode: (param) => ParseResult.succeed(param.iso)
-})
+      if (DateTime.isDateTime(input)) {
+        return ParseResult.succeed({ iso: IsoDateTime.format(input), millis: DateTime.toEpochMillis(input) })
+      }
+      if (typeof input === "string") {
+        // a plain date is midnight in HelloAsso's time zone, Europe/Paris
+        const plainDate = PLAIN_DATE.test(input)
+        const parsed = IsoDateTime.parse(plainDate ? `${input}T00:00:00` : input)
+        if (parsed === undefined) {
+          return ParseResult.fail(
+            new ParseResult.Type(ast, input, "is not a date (YYYY-MM-DD) or an ISO 8601 date-time")
+          )
+        }
+        // a date-time with its offset is sent as given (7 fractional digits kept); without one, it is Paris time,
+        // sent with the Paris offset so that what is sent and what is meant cannot differ
+        const iso = plainDate || !HAS_OFFSET.test(input) ? IsoDateTime.format(parsed) : input
+        return ParseResult.succeed({ iso, millis: DateTime.toEpochMillis(parsed) })
+      }
+      return ParseResult.fail(new ParseResult.Type(ast, input, "must be a Date, a DateTime or an ISO 8601 string"))
+    },
+    encode: (param) => ParseResult.succeed(param.iso)
+  }
+)
 
 /** What an MFA token may hold: it is sent as a header value, where a line break or NUL would be refused. */
 const HEADER_TOKEN = /^[\x20-\x7e]+$/
 
 /** An MFA token: a non-empty `Redacted` string of printable ASCII. Messages never show the value. */
-const MfaToken = Schema.declare(
+/** @internal */
+export const MfaToken = Schema.declare(
   (u): u is Redacted.Redacted<string> => {
     if (!Redacted.isRedacted(u)) return false
     const value = Redacted.value(u)
@@ -143,105 +152,39 @@ const MfaToken = Schema.declare(
   { message: () => "must be a non-empty Redacted string of printable ASCII (no line break or control character)" }
 )
 
-const optional = Schema.optional
-
-const dateRange = <A extends { readonly from?: DateParam | undefined; readonly to?: DateParam | undefined }>(
-  params: A
-) =>
+/** @internal */
+export const dateRange = <
+  A extends {
+    readonly from?: { readonly millis: number } | undefined
+    readonly to?: { readonly millis: number } | undefined
+  }
+>(params: A) =>
   params.from === undefined || params.to === undefined || params.from.millis < params.to.millis ||
   { path: ["to"], message: "must be after from" }
 
-const listFields = {
-  organizationSlug: Slug,
-  from: optional(DateInput),
-  to: optional(DateInput),
-  userSearchKey: optional(Text(200)),
-  states: optional(Schema.Array(PaymentState)),
-  sortField: optional(SortField),
-  sortOrder: optional(SortOrder),
-  pageSize: optional(PageSize),
-  continuationToken: optional(ContinuationToken),
-  withCount: optional(Schema.Boolean)
-}
+/** The MFA tokens a refund may carry, and the header each is sent as (HelloAsso's names). @internal */
+export const MFA_HEADERS = {
+  accessToken: "x-mfa-access-authorization",
+  smsAccessToken: "x-mfa-sms-access-authorization",
+  passwordToken: "x-mfa-password-authorization"
+} as const
 
 /** @internal */
-export const OrganizationParams = Schema.Struct({ ...listFields, pageIndex: optional(PositiveInt32) }).pipe(
-  Schema.filter(dateRange)
-)
-
-/** @internal */
-export const FormParams = Schema.Struct({
-  ...listFields,
-  pageIndex: optional(PositiveInt32),
-  formType: FormType,
-  formSlug: Slug
-}).pipe(Schema.filter(dateRange))
-
-/** @internal */
-export const ExportParams = Schema.Struct({
-  organizationSlug: Slug,
-  format: Schema.Literal("csv", "xlsx").annotations({ message: () => "must be \"csv\" or \"xlsx\"" }),
-  from: optional(DateInput),
-  to: optional(DateInput),
-  userSearchKey: optional(Text(200)),
-  states: optional(Schema.Array(PaymentState)),
-  sortField: optional(SortField),
-  sortOrder: optional(SortOrder)
-}).pipe(Schema.filter(dateRange))
-
-/** @internal */
-export const CashOutExportParams = Schema.Struct({
-  organizationSlug: Slug,
-  cashOutId: PositiveInt32,
-  format: Schema.Literal("csv", "xlsx", "json").annotations({ message: () => "must be \"csv\", \"xlsx\" or \"json\"" })
-})
-
-/** @internal */
-export const SearchParams = Schema.Struct({
-  organizationSlug: Slug,
-  from: optional(DateInput),
-  to: optional(DateInput),
-  pageSize: optional(PageSize),
-  continuationToken: optional(ContinuationToken),
-  formTypes: optional(Schema.Array(FormType)),
-  formType: optional(FormType),
-  states: optional(Schema.Array(PaymentState)),
-  userId: optional(PositiveInt32),
-  searchKey: optional(Text(200)),
-  amount: optional(Cents),
-  sortField: optional(SortField),
-  sortOrder: optional(SortOrder)
-}).pipe(Schema.filter(dateRange))
-
-/** @internal */
-export const GetParams = Schema.Struct({
-  paymentId: PositiveInt32,
-  withFailedRefundOperation: optional(Schema.Boolean)
-})
-
-/** @internal */
-export const RefundParams = Schema.Struct({
-  paymentId: PositiveInt32,
-  amount: optional(Cents),
-  comment: optional(Text(1000, true)),
-  cancelOrder: optional(Schema.Boolean),
-  sendRefundMail: optional(Schema.Boolean),
-  mfa: optional(Schema.Struct({
-    accessToken: optional(MfaToken),
-    smsAccessToken: optional(MfaToken),
-    passwordToken: optional(MfaToken)
-  }))
+export const MfaTokens = Schema.Struct({
+  accessToken: Schema.optional(MfaToken),
+  smsAccessToken: Schema.optional(MfaToken),
+  passwordToken: Schema.optional(MfaToken)
 })
 
 /** @internal */
 export const StreamOptions = Schema.Struct({
-  prefetch: optional(
+  prefetch: Schema.optional(
     Schema.Number.pipe(Schema.filter((n) => isInteger(n) && n >= 0 && n <= 16 || "must be an integer from 0 to 16"))
   ),
-  concurrency: optional(
+  concurrency: Schema.optional(
     Schema.Number.pipe(Schema.filter((n) => isInteger(n) && n >= 1 && n <= 32 || "must be an integer from 1 to 32"))
   ),
-  ordered: optional(Schema.Boolean)
+  ordered: Schema.optional(Schema.Boolean)
 })
 
 const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
@@ -267,12 +210,3 @@ export const validate = <A, I>(
     return new ValidationError({ operation, source: "client", field: path === "" ? "params" : path, detail: message })
   })
 }
-
-/** @internal */
-export type SearchParamsType = typeof SearchParams.Type
-
-/** @internal */
-export type OrganizationParamsType = typeof OrganizationParams.Type
-
-/** @internal */
-export type FormParamsType = typeof FormParams.Type

@@ -1,11 +1,13 @@
+/**
+ * The payments operations, each declared once as an endpoint (method, path, params and where each goes on the
+ * wire, answer, errors), and the `Payments` service built from them: one page, every page, every payment.
+ */
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import type * as Redacted from "effect/Redacted"
-import type * as Schema from "effect/Schema"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as HelloAssoClient from "../HelloAssoClient.js"
-import type { DecodeError } from "../HelloAssoError.js"
 import { RefundOutcomeUnknown, ValidationError } from "../HelloAssoError.js"
 import * as Payment from "../Payment.js"
 import type * as Payments from "../Payments.js"
@@ -14,18 +16,169 @@ import * as Params from "./params.js"
 import * as ResponseError from "./responseError.js"
 import * as Windows from "./windows.js"
 
-type Query = Array<readonly [string, string]>
+const optional = Schema.optional
 
-interface DateParam {
-  readonly iso: string
-  readonly millis: number
+/** Read by the declaration, not sent as a parameter. */
+const notSent = HelloAssoClient.placed({ in: "none" })
+
+const ACCEPT = {
+  json: "application/json",
+  csv: "text/csv",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+} as const
+
+const Format = <F extends keyof typeof ACCEPT>(...formats: ReadonlyArray<F>) =>
+  Schema.Literal(...formats).annotations({
+    message: () => `must be ${formats.map((format) => `"${format}"`).join(", ").replace(/, ([^,]*)$/, " or $1")}`,
+    ...notSent
+  })
+
+/** The filters of the list endpoints and of the export, in the order they are sent. */
+const filterFields = {
+  organizationSlug: Params.Slug,
+  from: optional(Params.DateInput),
+  to: optional(Params.DateInput),
+  userSearchKey: optional(Params.Text(200)),
+  // arrays go as repeated keys: `states=Authorized&states=Refunded`
+  states: optional(Schema.Array(Params.PaymentState)),
+  sortField: optional(Params.SortField),
+  sortOrder: optional(Params.SortOrder)
 }
+
+const listFields = {
+  ...filterFields,
+  pageSize: optional(Params.PageSize),
+  continuationToken: optional(Params.ContinuationToken),
+  pageIndex: optional(Params.PositiveInt32),
+  withCount: optional(Schema.Boolean)
+}
+
+const Page = { json: Payment.PaymentPage, search: Payment.PublicPaymentPage }
+
+const listing = { operation: "Payments.listByOrganization", method: "GET", success: Page.json } as const
+
+/** `GET /organizations/{organizationSlug}/forms/{formType}/{formSlug}/payments` */
+const listByForm = {
+  ...listing,
+  operation: "Payments.listByForm",
+  path: "/organizations/{organizationSlug}/forms/{formType}/{formSlug}/payments",
+  params: Schema.Struct({ ...listFields, formType: Params.FormType, formSlug: Params.Slug }).pipe(
+    Schema.filter(Params.dateRange)
+  )
+} satisfies HelloAssoClient.Endpoint<any, Payment.Page<Payment.Payment>>
+
+/** `GET /organizations/{organizationSlug}/payments` */
+const listByOrganization = {
+  ...listing,
+  path: "/organizations/{organizationSlug}/payments",
+  params: Schema.Struct(listFields).pipe(Schema.filter(Params.dateRange))
+} satisfies HelloAssoClient.Endpoint<any, Payment.Page<Payment.Payment>>
+
+/** `GET /organizations/{organizationSlug}/payments/search` (2024 spec): continuation tokens only. */
+const search = {
+  operation: "Payments.search",
+  method: "GET",
+  path: "/organizations/{organizationSlug}/payments/search",
+  params: Schema.Struct({
+    organizationSlug: Params.Slug,
+    from: optional(Params.DateInput),
+    to: optional(Params.DateInput),
+    pageSize: optional(Params.PageSize),
+    continuationToken: optional(Params.ContinuationToken),
+    formTypes: optional(Schema.Array(Params.FormType)),
+    formType: optional(Params.FormType),
+    states: optional(Schema.Array(Params.PaymentState)),
+    userId: optional(Params.PositiveInt32),
+    searchKey: optional(Params.Text(200)),
+    amount: optional(Params.Cents),
+    sortOrder: optional(Params.SortOrder),
+    sortField: optional(Params.SortField)
+  }).pipe(Schema.filter(Params.dateRange)),
+  success: Page.search
+} satisfies HelloAssoClient.Endpoint<any, Payment.Page<Payment.PublicPayment>>
+
+/** The organization's payments as HelloAsso's own CSV or XLSX export (`Accept`), on the list endpoint. */
+const exportByOrganization = {
+  operation: "Payments.exportByOrganization",
+  method: "GET",
+  path: "/organizations/{organizationSlug}/payments",
+  params: Schema.Struct({ ...filterFields, format: Format("csv", "xlsx") }).pipe(Schema.filter(Params.dateRange)),
+  success: Schema.Unknown,
+  accept: (params) => ACCEPT[params.format],
+  attributes: (params) => ({ "helloasso.organization": params.organizationSlug, "helloasso.format": params.format })
+} satisfies HelloAssoClient.Endpoint<{ readonly organizationSlug: string; readonly format: "csv" | "xlsx" }, unknown>
+
+/** `GET /organizations/{organizationSlug}/cash-out/{cashOutId}/export` (2026 spec): JSON, CSV or XLSX. */
+const exportCashOut = {
+  operation: "Payments.exportCashOut",
+  method: "GET",
+  path: "/organizations/{organizationSlug}/cash-out/{cashOutId}/export",
+  params: Schema.Struct({
+    organizationSlug: Params.Slug,
+    cashOutId: Params.PositiveInt32,
+    format: Format("csv", "xlsx", "json")
+  }),
+  success: Schema.Unknown,
+  accept: (params) => ACCEPT[params.format],
+  attributes: (params) => ({
+    "helloasso.organization": params.organizationSlug,
+    "helloasso.cash_out_id": params.cashOutId
+  })
+} satisfies HelloAssoClient.Endpoint<
+  { readonly organizationSlug: string; readonly cashOutId: number; readonly format: keyof typeof ACCEPT },
+  unknown
+>
+
+/** `GET /payments/{paymentId}` */
+const get = {
+  operation: "Payments.get",
+  method: "GET",
+  path: "/payments/{paymentId}",
+  params: Schema.Struct({
+    paymentId: Params.PositiveInt32,
+    withFailedRefundOperation: optional(Schema.Boolean)
+  }),
+  success: Payment.PaymentDetail,
+  attributes: (params) => ({ "helloasso.payment_id": params.paymentId })
+} satisfies HelloAssoClient.Endpoint<{ readonly paymentId: number }, Payment.PaymentDetail>
+
+interface RefundParams {
+  readonly paymentId: number
+  readonly amount?: number | undefined
+  readonly mfa?: object | undefined
+}
+
+/** `POST /payments/{paymentId}/refund`: never retried once it may have reached HelloAsso. */
+const refund = {
+  operation: "Payments.refund",
+  method: "POST",
+  path: "/payments/{paymentId}/refund",
+  params: Schema.Struct({
+    paymentId: Params.PositiveInt32,
+    // in cents; absent or 0 means a full refund, and 0 is not sent
+    amount: optional(Params.Cents).annotations(HelloAssoClient.placed({ in: "query", skip: (amount) => amount === 0 })),
+    comment: optional(Params.Text(1000, true)),
+    cancelOrder: optional(Schema.Boolean),
+    sendRefundMail: optional(Schema.Boolean),
+    mfa: optional(Params.MfaTokens).annotations(HelloAssoClient.placed({ in: "headers", names: Params.MFA_HEADERS }))
+  }),
+  success: Payment.RefundOperation,
+  mapError: (response, params) => ResponseError.refundError({ ...response, paymentId: params.paymentId }),
+  // the request may have reached HelloAsso: the refund may or may not have been made
+  outcomeUnknown: (params, detail) =>
+    new RefundOutcomeUnknown({ operation: "Payments.refund", paymentId: params.paymentId, detail }),
+  attributes: (params) => ({
+    "helloasso.payment_id": params.paymentId,
+    "helloasso.refund_amount": params.amount ?? 0,
+    "helloasso.mfa": params.mfa !== undefined
+  })
+} satisfies HelloAssoClient.Endpoint<RefundParams, Payment.RefundOperation, Payments.RefundError>
 
 /** What every listing's checked parameters have. */
 interface ListingParams {
   readonly organizationSlug: string
-  readonly from?: DateParam | undefined
-  readonly to?: DateParam | undefined
+  readonly from?: Windows.Bound | undefined
+  readonly to?: Windows.Bound | undefined
   readonly sortField?: string | undefined
   readonly sortOrder?: string | undefined
   readonly pageSize?: number | undefined
@@ -34,92 +187,17 @@ interface ListingParams {
   readonly formSlug?: string | undefined
 }
 
-/**
- * One listing endpoint: how its parameters are checked, the request for one page (after the page whose
- * continuation token is given), answered as text, and how that text is decoded.
- */
-interface Listing<P extends ListingParams, A> {
-  readonly params: Schema.Schema<P, any>
-  readonly request: (
-    params: P,
-    operation: string,
-    token: string | undefined
-  ) => Effect.Effect<string, Payments.ReadError>
-  readonly decode: (operation: string) => (body: string) => Effect.Effect<Payment.Page<A>, DecodeError>
-  /** Whether the listing can run over parallel date windows (the list endpoints; `to` is exclusive there). */
-  readonly windows: boolean
-}
-
-/** One page of a listing, decoded. */
-const pageOf = <P extends ListingParams, A>(
-  listing: Listing<P, A>,
-  params: P,
-  operation: string,
-  token: string | undefined
-): Effect.Effect<Payment.Page<A>, Payments.ReadError> =>
-  Effect.flatMap(listing.request(params, operation, token), listing.decode(operation))
-
-/** The query of the list endpoints; arrays go as repeated keys: `states=Authorized&states=Refunded`. */
-const listQuery = (
-  params: ListingParams & {
-    readonly userSearchKey?: string | undefined
-    readonly states?: ReadonlyArray<string> | undefined
-    readonly withCount?: boolean | undefined
-  },
-  token: string | undefined
-): Query => {
-  const query: Query = []
-  if (params.from !== undefined) query.push(["from", params.from.iso])
-  if (params.to !== undefined) query.push(["to", params.to.iso])
-  if (params.userSearchKey !== undefined) query.push(["userSearchKey", params.userSearchKey])
-  for (const state of params.states ?? []) query.push(["states", state])
-  if (params.sortField !== undefined) query.push(["sortField", params.sortField])
-  if (params.sortOrder !== undefined) query.push(["sortOrder", params.sortOrder])
-  if (params.pageSize !== undefined) query.push(["pageSize", String(params.pageSize)])
-  if (token !== undefined) query.push(["continuationToken", token])
-  else if (params.pageIndex !== undefined) query.push(["pageIndex", String(params.pageIndex)])
-  if (params.withCount !== undefined) query.push(["withCount", String(params.withCount)])
-  return query
-}
-
-const searchQuery = (params: Params.SearchParamsType, token: string | undefined): Query => {
-  const query: Query = []
-  if (params.from !== undefined) query.push(["from", params.from.iso])
-  if (params.to !== undefined) query.push(["to", params.to.iso])
-  if (params.pageSize !== undefined) query.push(["pageSize", String(params.pageSize)])
-  if (token !== undefined) query.push(["continuationToken", token])
-  for (const formType of params.formTypes ?? []) query.push(["formTypes", formType])
-  if (params.formType !== undefined) query.push(["formType", params.formType])
-  for (const state of params.states ?? []) query.push(["states", state])
-  if (params.userId !== undefined) query.push(["userId", String(params.userId)])
-  if (params.searchKey !== undefined) query.push(["searchKey", params.searchKey])
-  if (params.amount !== undefined) query.push(["amount", String(params.amount)])
-  if (params.sortOrder !== undefined) query.push(["sortOrder", params.sortOrder])
-  if (params.sortField !== undefined) query.push(["sortField", params.sortField])
-  return query
-}
-
-const ACCEPT = {
-  json: "application/json",
-  csv: "text/csv",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-} as const
+type Listing<P extends ListingParams, A> = HelloAssoClient.Endpoint<P, Payment.Page<A>>
 
 const DEFAULT_PREFETCH = 1
-
-const MFA_HEADERS = {
-  accessToken: "x-mfa-access-authorization",
-  smsAccessToken: "x-mfa-sms-access-authorization",
-  passwordToken: "x-mfa-password-authorization"
-} as const
 
 const invalid = (operation: string, field: string, detail: string) =>
   Effect.fail(new ValidationError({ operation, source: "client", field, detail }))
 
-const checked = <A, I>(schema: Schema.Schema<A, I>, input: unknown, operation: string) =>
-  Either.match(Params.validate(schema, input, operation), { onLeft: Effect.fail, onRight: Effect.succeed })
-
-const dateOf = (payment: unknown): DateTime.DateTime => (payment as { readonly date: DateTime.DateTime }).date
+const dateOf = (payment: unknown): Option.Option<DateTime.DateTime> => {
+  const date = (payment as { readonly date: unknown }).date
+  return Option.isOption(date) ? date as Option.Option<DateTime.DateTime> : Option.some(date as DateTime.DateTime)
+}
 
 const attributes = (params: ListingParams) => ({
   "helloasso.organization": params.organizationSlug,
@@ -131,72 +209,49 @@ const attributes = (params: ListingParams) => ({
 export const make = Effect.gen(function*() {
   const client = yield* HelloAssoClient.HelloAssoClient
 
-  /** A listing of `GET {path}`: its query built from the checked parameters and the token. */
-  const listing = <P extends ListingParams, A, I>(options: {
-    readonly params: Schema.Schema<P, any>
-    readonly windows: boolean
-    readonly path: (params: P) => ReadonlyArray<string>
-    readonly query: (params: P, token: string | undefined) => Query
-    readonly page: Schema.Schema<Payment.Page<A>, I>
-  }): Listing<P, A> => ({
-    params: options.params,
-    windows: options.windows,
-    request: (params, operation, token) =>
-      client.text({
-        operation,
-        method: "GET",
-        path: options.path(params),
-        query: options.query(params, token)
-      }),
-    decode: (operation) => HelloAssoClient.decodeJson(operation, options.page)
-  })
+  /** The page after the one whose continuation token is given (offset paging only without a token), as text. */
+  const pageText =
+    <P extends ListingParams, A>(endpoint: Listing<P, A>, params: P, operation: string) =>
+    (token: string | undefined): Effect.Effect<string, Payments.ReadError> =>
+      client.text(HelloAssoClient.toRequest(endpoint, {
+        ...params,
+        continuationToken: token,
+        pageIndex: token === undefined ? params.pageIndex : undefined
+      }, operation))
 
-  const listings = {
-    form: listing({
-      params: Params.FormParams,
-      windows: true,
-      path: (p) => ["organizations", p.organizationSlug, "forms", p.formType, p.formSlug, "payments"],
-      query: listQuery,
-      page: Payment.PaymentPage
-    }),
-    organization: listing({
-      params: Params.OrganizationParams,
-      windows: true,
-      path: (p) => ["organizations", p.organizationSlug, "payments"],
-      query: listQuery,
-      page: Payment.PaymentPage
-    }),
-    search: listing({
-      params: Params.SearchParams,
-      windows: false,
-      path: (p) => ["organizations", p.organizationSlug, "payments", "search"],
-      query: searchQuery,
-      page: Payment.PublicPaymentPage
-    })
-  }
+  const decodePage = <P extends ListingParams, A>(endpoint: Listing<P, A>, operation: string) =>
+    HelloAssoClient.decodeJson(operation, endpoint.success)
+
+  const pageOf = <P extends ListingParams, A>(
+    endpoint: Listing<P, A>,
+    params: P,
+    operation: string,
+    token: string | undefined
+  ): Effect.Effect<Payment.Page<A>, Payments.ReadError> =>
+    Effect.flatMap(pageText(endpoint, params, operation)(token), decodePage(endpoint, operation))
 
   /** One page. */
-  const one = <P extends ListingParams, A>(listing: Listing<P, A>, operation: string) => (input: unknown) =>
+  const one = <P extends ListingParams, A>(endpoint: Listing<P, A>, operation: string) => (input: unknown) =>
     Effect.flatMap(
-      checked(listing.params, input, operation),
+      HelloAssoClient.validate(endpoint, input, operation),
       (params) =>
-        pageOf(listing, params, operation, params.continuationToken).pipe(
+        pageOf(endpoint, params, operation, params.continuationToken).pipe(
           Effect.tap((page) => Effect.annotateCurrentSpan("helloasso.payments", page.data.length)),
           Effect.withSpan(operation, { attributes: attributes(params) })
         )
     )
 
   /** Every page: one after the other, or over parallel date windows when `concurrency` > 1. */
-  const every = <P extends ListingParams, A>(listing: Listing<P, A>, operation: string) =>
+  const every = <P extends ListingParams, A>(endpoint: Listing<P, A>, operation: string, windows: boolean) =>
   (
     input: unknown,
     options: Payments.WindowOptions | undefined
   ): Stream.Stream<Payment.Page<A>, Payments.ReadError> =>
     Stream.unwrap(Effect.gen(function*() {
-      const params = yield* checked(listing.params, input, operation)
-      const opts = yield* checked(Params.StreamOptions, options ?? {}, operation)
+      const params = yield* HelloAssoClient.validate(endpoint, input, operation)
+      const opts = yield* Params.validate(Params.StreamOptions, options ?? {}, operation)
       const prefetch = opts.prefetch ?? DEFAULT_PREFETCH
-      const concurrency = listing.windows ? opts.concurrency ?? 1 : 1
+      const concurrency = windows ? opts.concurrency ?? 1 : 1
       const span = Stream.withSpan(operation, {
         attributes: { ...attributes(params), "helloasso.concurrency": concurrency }
       })
@@ -204,8 +259,8 @@ export const make = Effect.gen(function*() {
         return Pagination.pages({
           operation,
           start: params.continuationToken,
-          request: (token) => listing.request(params, operation, token),
-          decode: listing.decode(operation),
+          request: pageText(endpoint, params, operation),
+          decode: decodePage(endpoint, operation),
           prefetch
         }).pipe(span)
       }
@@ -222,8 +277,11 @@ export const make = Effect.gen(function*() {
       // the bounds the caller left open: one cheap query each, for the first and the last payment
       const edge = (sortOrder: "Asc" | "Desc") =>
         Effect.map(
-          pageOf(listing, { ...params, pageSize: 1, pageIndex: undefined, sortOrder }, operation, undefined),
-          (page) => page.data[0] === undefined ? undefined : DateTime.toEpochMillis(dateOf(page.data[0]))
+          pageOf(endpoint, { ...params, pageSize: 1, pageIndex: undefined, sortOrder }, operation, undefined),
+          (page) =>
+            page.data[0] === undefined
+              ? undefined
+              : Option.getOrUndefined(Option.map(dateOf(page.data[0]), DateTime.toEpochMillis))
         )
       const [first, last] = yield* Effect.all([
         params.from === undefined ? edge("Asc") : Effect.succeed(undefined),
@@ -249,111 +307,42 @@ export const make = Effect.gen(function*() {
           Pagination.pages({
             operation,
             start: undefined,
-            request: (token) => listing.request({ ...params, from: window.from, to: window.to }, operation, token),
-            decode: listing.decode(operation),
+            request: pageText(endpoint, { ...params, from: window.from, to: window.to }, operation),
+            decode: decodePage(endpoint, operation),
             prefetch: 0
           })
       }).pipe(Stream.mapError(Pagination.withoutContinuationToken), span)
     }))
 
-  const pagesByForm = every(listings.form, "Payments.pagesByForm")
-  const pagesByOrganization = every(listings.organization, "Payments.pagesByOrganization")
-  const pagesSearch = every(listings.search, "Payments.pagesSearch")
-
-  const exportByOrganization: Payments.Service["exportByOrganization"] = (input) =>
+  /** An export: its bytes as they arrive. */
+  const bytes = <P>(endpoint: HelloAssoClient.Endpoint<P, unknown>) => (input: unknown) =>
     Stream.unwrap(
-      Effect.map(checked(Params.ExportParams, input, "Payments.exportByOrganization"), (params) =>
-        client.bytes({
-          operation: "Payments.exportByOrganization",
-          method: "GET",
-          path: ["organizations", params.organizationSlug, "payments"],
-          query: listQuery(params, undefined),
-          accept: ACCEPT[params.format]
-        }).pipe(
-          Stream.withSpan("Payments.exportByOrganization", {
-            attributes: { "helloasso.organization": params.organizationSlug, "helloasso.format": params.format }
-          })
+      Effect.map(HelloAssoClient.validate(endpoint, input), (params) =>
+        client.bytes(HelloAssoClient.toRequest(endpoint, params)).pipe(
+          Stream.withSpan(endpoint.operation, { attributes: endpoint.attributes?.(params) ?? {} })
         ))
     )
 
-  const exportCashOut: Payments.Service["exportCashOut"] = (input) =>
-    Stream.unwrap(
-      Effect.map(checked(Params.CashOutExportParams, input, "Payments.exportCashOut"), (params) =>
-        client.bytes({
-          operation: "Payments.exportCashOut",
-          method: "GET",
-          path: ["organizations", params.organizationSlug, "cash-out", String(params.cashOutId), "export"],
-          accept: ACCEPT[params.format]
-        }).pipe(
-          Stream.withSpan("Payments.exportCashOut", {
-            attributes: { "helloasso.organization": params.organizationSlug, "helloasso.cash_out_id": params.cashOutId }
-          })
-        ))
-    )
-
-  const get: Payments.Service["get"] = (paymentId, options) =>
-    Effect.flatMap(checked(Params.GetParams, { ...options, paymentId }, "Payments.get"), (params) =>
-      client.json({
-        operation: "Payments.get",
-        method: "GET",
-        path: ["payments", String(params.paymentId)],
-        query: params.withFailedRefundOperation === undefined
-          ? []
-          : [["withFailedRefundOperation", String(params.withFailedRefundOperation)]]
-      }, Payment.PaymentDetail).pipe(
-        Effect.withSpan("Payments.get", { attributes: { "helloasso.payment_id": params.paymentId } })
-      ))
-
-  const refund: Payments.Service["refund"] = (paymentId, options) =>
-    Effect.flatMap(checked(Params.RefundParams, { ...options, paymentId }, "Payments.refund"), (params) => {
-      const operation = "Payments.refund"
-      const query: Query = []
-      // amount in cents; absent means a full refund
-      if (params.amount !== undefined && params.amount > 0) query.push(["amount", String(params.amount)])
-      if (params.comment !== undefined) query.push(["comment", params.comment])
-      if (params.cancelOrder !== undefined) query.push(["cancelOrder", String(params.cancelOrder)])
-      if (params.sendRefundMail !== undefined) query.push(["sendRefundMail", String(params.sendRefundMail)])
-      const headers: Record<string, Redacted.Redacted<string>> = {}
-      for (const [option, header] of Object.entries(MFA_HEADERS)) {
-        const token = params.mfa?.[option as keyof typeof MFA_HEADERS]
-        if (token !== undefined) headers[header] = token
-      }
-      const unknown = (detail: string) => new RefundOutcomeUnknown({ operation, paymentId: params.paymentId, detail })
-      return client.json(
-        { operation, method: "POST", path: ["payments", String(params.paymentId), "refund"], query, headers },
-        Payment.RefundOperation,
-        { mapError: (response) => ResponseError.refundError({ ...response, paymentId: params.paymentId }) }
-      ).pipe(
-        Effect.catchTags({
-          // the request may have reached HelloAsso: the refund may or may not have been made
-          TransportError: (error) =>
-            error.reason === "Connect" ? Effect.fail(error) : Effect.fail(unknown(error.message)),
-          DecodeError: (error) => Effect.fail(unknown(`the answer could not be read: ${error.message}`))
-        }),
-        Effect.withSpan(operation, {
-          attributes: {
-            "helloasso.payment_id": params.paymentId,
-            "helloasso.refund_amount": params.amount ?? 0,
-            "helloasso.mfa": params.mfa !== undefined
-          }
-        })
-      )
-    })
+  const pagesByForm = every(listByForm, "Payments.pagesByForm", true)
+  const pagesByOrganization = every(listByOrganization, "Payments.pagesByOrganization", true)
+  const pagesSearch = every(search, "Payments.pagesSearch", false)
 
   const service: Payments.Service = {
-    listByForm: one(listings.form, "Payments.listByForm"),
+    listByForm: one(listByForm, "Payments.listByForm"),
     pagesByForm,
     streamByForm: (params, options) => Pagination.items(pagesByForm(params, options)),
-    listByOrganization: one(listings.organization, "Payments.listByOrganization"),
+    listByOrganization: one(listByOrganization, "Payments.listByOrganization"),
     pagesByOrganization,
     streamByOrganization: (params, options) => Pagination.items(pagesByOrganization(params, options)),
-    exportByOrganization,
-    exportCashOut,
-    search: one(listings.search, "Payments.search"),
+    exportByOrganization: bytes(exportByOrganization),
+    exportCashOut: bytes(exportCashOut),
+    search: one(search, "Payments.search"),
     pagesSearch,
     streamSearch: (params, options) => Pagination.items(pagesSearch(params, options)),
-    get,
-    refund
+    get: (paymentId, options) => client.call(get, { ...options, paymentId }),
+    // the declaration's `outcomeUnknown` turns an unreadable answer (DecodeError) into RefundOutcomeUnknown
+    refund: (paymentId, options) =>
+      client.call(refund, { ...options, paymentId }) as Effect.Effect<Payment.RefundOperation, Payments.RefundError>
   }
   return service
 })
