@@ -17,6 +17,10 @@ export type Endpoint =
   | "refund"
   | "setNotificationUrl"
   | "deleteNotificationUrl"
+  | "authorize"
+  | "disconnect"
+  | "partnerOrganizations"
+  | "setApiClientDomain"
 
 /** @internal */
 export type SortField = "Date" | "UpdateDate" | "CreationDate"
