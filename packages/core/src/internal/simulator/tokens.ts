@@ -165,7 +165,8 @@ export const make = (options: TokenStoreOptions): TokenStore => {
         refresh_token: refreshToken,
         token_type: "bearer" as const,
         expires_in: options.accessTokenTtlSeconds,
-        ...(client.partner === true ? { organization_slug: organization } : {})
+        // a partner's own token (client credentials) acts for no organization
+        ...(client.partner === true && organization !== "" ? { organization_slug: organization } : {})
       }
     }
   }
