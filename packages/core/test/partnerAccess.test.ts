@@ -1,3 +1,4 @@
+import { KeyValueStore } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import {
   HelloAsso,
@@ -311,6 +312,35 @@ describe("partner access: tokens of a connected organization", () => {
         )
       }).pipe(Effect.provideService(TokenStore.TokenStore, store))
     }).pipe(Effect.provide(HelloAssoSimulator.layerPartner({ payments: 30 }))))
+
+  it.effect("two processes renewing at once: the one HelloAsso refuses takes the pair the other stored", () =>
+    Effect.gen(function*() {
+      const simulator = yield* Simulator
+      const slug = simulator.organization.slug
+      const kv = yield* KeyValueStore.KeyValueStore
+      // two processes: two stores on the same key-value store
+      const first = TokenStore.makeKeyValueStore(kv)
+      yield* Effect.provideService(connect(), TokenStore.TokenStore, first)
+      const before = Option.getOrThrow(yield* first.get(slug))
+      yield* TestClock.adjust(Duration.minutes(30))
+      yield* Effect.provideService(firstPage(slug), TokenStore.TokenStore, first)
+      const renewed = Option.getOrThrow(yield* first.get(slug))
+      // the second read the store before the first wrote: it renews with the pair HelloAsso just rotated away
+      let reads = 0
+      const second: TokenStore.Service = {
+        ...TokenStore.makeKeyValueStore(kv),
+        get: (organizationSlug) => reads++ === 0 ? Effect.succeed(Option.some(before)) : first.get(organizationSlug)
+      }
+      const page = yield* Effect.provideService(firstPage(slug), TokenStore.TokenStore, second)
+      expect(page.data.length).toBe(5)
+      expect((yield* simulator.stats).grants.refused).toBe(1)
+      expect(Redacted.value(Option.getOrThrow(yield* first.get(slug)).refreshToken)).toBe(
+        Redacted.value(renewed.refreshToken)
+      )
+    }).pipe(
+      Effect.provide(KeyValueStore.layerMemory),
+      Effect.provide(HelloAssoSimulator.layerPartner({ payments: 30 }))
+    ))
 
   it.effect("a 401 renews the tokens and replays the GET once", () =>
     Effect.gen(function*() {

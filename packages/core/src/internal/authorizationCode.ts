@@ -295,16 +295,6 @@ export const makeAuthorizationCode = (options: { readonly organizationSlug: stri
 
     const write = (pair: TokenStore.Tokens) => Effect.mapError(store.set(pair), failedStore)
 
-    /** Drops a pair HelloAsso refused, unless the store holds a newer one (written by another process). */
-    const forget = (dead: TokenStore.Tokens) =>
-      Effect.gen(function*() {
-        if (session.pair !== undefined && same(session.pair.refreshToken, dead.refreshToken)) reset(session)
-        const stored = yield* store.get(organizationSlug)
-        if (Option.isSome(stored) && same(stored.value.refreshToken, dead.refreshToken)) {
-          yield* store.remove(organizationSlug)
-        }
-      })
-
     const refresh = (pair: TokenStore.Tokens) =>
       request(
         TOKEN,
@@ -323,26 +313,37 @@ export const makeAuthorizationCode = (options: { readonly organizationSlug: stri
       ).pipe(
         Effect.withSpan("HelloAssoAuth.grant", {
           attributes: { "oauth.grant_type": "refresh_token", "helloasso.organization_slug": organizationSlug }
-        }),
-        Effect.catchIf(
-          (error) => error.reason === "AuthorizationRequired",
-          (error) =>
-            Effect.flatMap(
-              Effect.either(forget(pair)),
-              (forgotten) =>
-                Effect.fail(
-                  new AuthError({
-                    ...error,
-                    detail: `${error.detail}; ${
-                      Either.isRight(forgotten)
-                        ? "its tokens were removed from the store"
-                        : `removing its tokens from the store failed (${forgotten.left.message})`
-                    }`
-                  })
-                )
-            )
-        )
+        })
       )
+
+    /**
+     * After HelloAsso refused a refresh token: the pair another process stored meanwhile (it renewed first), or else
+     * the dead pair is removed and the association must authorize again.
+     */
+    const afterRefusal = (dead: TokenStore.Tokens, refusal: AuthError) =>
+      Effect.gen(function*() {
+        if (session.pair !== undefined && same(session.pair.refreshToken, dead.refreshToken)) reset(session)
+        const stored = yield* Effect.either(store.get(organizationSlug))
+        if (
+          Either.isRight(stored) && Option.isSome(stored.right) &&
+          !same(stored.right.value.refreshToken, dead.refreshToken)
+        ) {
+          return stored.right.value
+        }
+        const removed = Either.isLeft(stored)
+          ? stored
+          : yield* Effect.either(Option.isSome(stored.right) ? store.remove(organizationSlug) : Effect.void)
+        return yield* Effect.fail(
+          new AuthError({
+            ...refusal,
+            detail: `${refusal.detail}; ${
+              Either.isRight(removed)
+                ? "its tokens were removed from the store"
+                : `removing its tokens from the store failed (${removed.left.message})`
+            }`
+          })
+        )
+      })
 
     const obtain = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
@@ -387,7 +388,14 @@ export const makeAuthorizationCode = (options: { readonly organizationSlug: stri
         adopt(pair, now, undefined)
         return pair
       }
-      const answer = yield* refresh(pair)
+      const refreshed = yield* Effect.either(refresh(pair))
+      if (Either.isLeft(refreshed)) {
+        if (refreshed.left.reason !== "AuthorizationRequired") return yield* Effect.fail(refreshed.left)
+        const newer = yield* afterRefusal(pair, refreshed.left)
+        adopt(newer, now, undefined)
+        return newer
+      }
+      const answer = refreshed.right
       if (
         Option.isSome(answer.organizationSlug) &&
         answer.organizationSlug.value.toLowerCase() !== pair.organizationSlug.toLowerCase()
