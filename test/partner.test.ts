@@ -227,6 +227,31 @@ describe("partner access: restarts and crashes on the file store", () => {
   )
 
   it.live(
+    "a used refresh token in the files (a backup restored): refused, reported as authorize again, removed",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const server = yield* NodeSimulatorServer.make({ payments: 20 })
+        const slug = server.simulator.organization.slug
+        const directory = tmp("used")
+        const file = Path.join(directory, encodeURIComponent(`helloasso-tokens/${slug}`))
+        yield* connect(server).pipe(Effect.provide(app(server, directory)))
+        const backup = Fs.readFileSync(file, "utf8")
+        // a renewal rotates the refresh token: the one in the backup is used from now on
+        yield* server.simulator.revokeAccessTokens
+        yield* firstPage(slug).pipe(Effect.provide(app(server, directory)))
+        Fs.writeFileSync(file, backup)
+        yield* server.simulator.revokeAccessTokens
+        const error = yield* Effect.flip(firstPage(slug).pipe(Effect.provide(app(server, directory))))
+        expect(error).toMatchObject({ _tag: "AuthError", reason: "AuthorizationRequired", status: 400 })
+        expect(error.message).toContain("must be sent through the authorization flow again")
+        expect(error.message).toContain("invalid_grant")
+        expect(Fs.existsSync(file)).toBe(false)
+        expect((yield* server.simulator.stats).grants.refused).toBe(1)
+      })),
+    30_000
+  )
+
+  it.live(
     "a writer killed in the middle of its writes leaves a whole value, never a torn one",
     () =>
       Effect.gen(function*() {
