@@ -103,8 +103,8 @@ export interface AuthorizationRequest {
 export interface ExchangeCodeParams {
   /** The `code` HelloAsso redirected back with: it works once, within 5 minutes. */
   readonly code: string | Redacted.Redacted<string>
-  /** The verifier of the `authorizationRequest` this code answers. */
-  readonly codeVerifier: Redacted.Redacted<string>
+  /** The verifier of the `authorizationRequest` this code answers (kept `Redacted`, or as text in a session). */
+  readonly codeVerifier: Redacted.Redacted<string> | string
   /** The same `redirectUri` as in the `authorizationRequest`. */
   readonly redirectUri: string
 }

@@ -165,12 +165,14 @@ export const exchangeCode = (
     if (typeof code !== "string" || !/^[!-~]{1,4096}$/.test(code)) {
       return yield* invalid(operation, "code", "must be the code HelloAsso redirected back with")
     }
-    const verifier = Redacted.isRedacted(params.codeVerifier) ? Redacted.value(params.codeVerifier) : undefined
-    if (verifier === undefined || !VERIFIER.test(verifier)) {
+    const verifier = Redacted.isRedacted(params.codeVerifier)
+      ? Redacted.value(params.codeVerifier)
+      : params.codeVerifier
+    if (typeof verifier !== "string" || !VERIFIER.test(verifier)) {
       return yield* invalid(
         operation,
         "codeVerifier",
-        "must be the Redacted verifier of authorizationRequest (43 to 128 characters of A-Z a-z 0-9 - . _ ~)"
+        "must be the verifier of authorizationRequest (43 to 128 characters of A-Z a-z 0-9 - . _ ~)"
       )
     }
     const redirectUri = yield* checkRedirectUri(operation, params.redirectUri)
