@@ -78,7 +78,7 @@ describe("helloasso CLI over loopback HTTP", () => {
           expect(rows.map((row) => [Number(row["id"]), Number(row["amount_cents"]), row["payer_last_name"]])).toEqual(
             expected.map((p) => [p.id, p.amount, p.payer?.lastName ?? ""])
           )
-          expect(rows.map((row) => Date.parse(row["date"]!))).toEqual(expected.map((p) => Date.parse(p.date)))
+          expect(rows.map((row) => Date.parse(row["date"]!))).toEqual(expected.map((p) => Date.parse(p.date!)))
         }), 30_000)
 
       it.effect("payments list --limit and the table format", () =>
@@ -143,7 +143,7 @@ describe("helloasso CLI over loopback HTTP", () => {
         Effect.gen(function*() {
           const { simulator } = yield* Server
           const payment = (yield* simulator.listPayments({ states: ["Authorized"] }))
-            .find((p) => p.type === "Credit" && p.amount >= 1000)!
+            .find((p) => p.type === "Credit" && p.amount! >= 1000)!
           yield* resetLog
           const refused = yield* cli(["payments", "refund", String(payment.id), "--amount", "500"])
           expect(refused.code).toBe(2)

@@ -58,7 +58,7 @@ const refundable = (simulator: HelloAssoSimulator.Service) =>
     simulator.listPayments({ states: ["Authorized"] }),
     (payments) =>
       payments.filter((p) =>
-        p.type === "Credit" && p.amount >= 1000 && (p.refundOperations ?? []).length === 0 &&
+        p.type === "Credit" && p.amount! >= 1000 && (p.refundOperations ?? []).length === 0 &&
         (p.amountTip ?? 0) === 0
       )
   )
@@ -290,13 +290,13 @@ describe("helloasso CLI: outputs and refunds", () => {
           const part = yield* cli(["payments", "refund", id, "--amount", "300", "--yes"])
           expect(part.code, part.stderr).toBe(0)
           expect(part.stderr).toContain(`3,00 € of payment ${id}`)
-          expect(part.stderr).toContain(`${euros(payment.amount)} not refunded yet`)
-          expect(part.stderr).toContain(`${euros(payment.amount - 300)} will remain`)
+          expect(part.stderr).toContain(`${euros(payment.amount!)} not refunded yet`)
+          expect(part.stderr).toContain(`${euros(payment.amount! - 300)} will remain`)
           yield* resetLog
           const full = yield* cli(["payments", "refund", id, "--full", "--yes"])
           expect(full.code, full.stderr).toBe(0)
-          expect(full.stderr).toContain(`all that remains, ${euros(payment.amount - 300)}, of payment ${id}`)
-          expect(full.stdout).toContain(`${euros(payment.amount - 300)} of payment ${id}, Processed`)
+          expect(full.stderr).toContain(`all that remains, ${euros(payment.amount! - 300)}, of payment ${id}`)
+          expect(full.stdout).toContain(`${euros(payment.amount! - 300)} of payment ${id}, Processed`)
           // the payment was read first, then refunded without an amount: HelloAsso's full refund
           const log = (yield* requests).filter((e) => e.endpoint === "get" || e.endpoint === "refund")
           expect(log.map((e) => e.endpoint)).toEqual(["get", "refund"])
@@ -346,7 +346,7 @@ describe("helloasso CLI: outputs and refunds", () => {
                 })
               })
             )
-            const remaining = `${(payment.amount / 100).toFixed(2).replace(".", ",")} €`
+            const remaining = `${(payment.amount! / 100).toFixed(2).replace(".", ",")} €`
             expect(output).toContain(`Refund 1,00 € of payment ${payment.id} (`)
             expect(output).toContain(`${remaining} not refunded yet`)
             expect(output).toContain("will remain")

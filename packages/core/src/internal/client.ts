@@ -41,7 +41,7 @@ const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
   let decode = decoders.get(schema)
   if (decode === undefined) {
     const slow = Schema.decodeUnknownEither(schema)
-    const fast = Codec.fastDecoder(schema)
+    const fast = Codec.decoderFor(schema)
     decode = fast === undefined ? slow : (input: unknown) => {
       const value = fast(input)
       return value === Codec.FAIL ? slow(input) : Either.right(value)

@@ -255,15 +255,14 @@ export const make = Effect.gen(function*() {
       const span = Stream.withSpan(operation, {
         attributes: { ...attributes(params), "helloasso.concurrency": concurrency }
       })
-      if (concurrency === 1) {
-        return Pagination.pages({
-          operation,
-          start: params.continuationToken,
-          request: pageText(endpoint, params, operation),
-          decode: decodePage(endpoint, operation),
-          prefetch
-        }).pipe(span)
-      }
+      const sequential = Pagination.pages({
+        operation,
+        start: params.continuationToken,
+        request: pageText(endpoint, params, operation),
+        decode: decodePage(endpoint, operation),
+        prefetch
+      }).pipe(span)
+      if (concurrency === 1) return sequential
       if (params.continuationToken !== undefined) {
         return yield* invalid(
           operation,
@@ -278,15 +277,19 @@ export const make = Effect.gen(function*() {
       const edge = (sortOrder: "Asc" | "Desc") =>
         Effect.map(
           pageOf(endpoint, { ...params, pageSize: 1, pageIndex: undefined, sortOrder }, operation, undefined),
-          (page) =>
+          (page): number | "none" | "undated" =>
             page.data[0] === undefined
-              ? undefined
-              : Option.getOrUndefined(Option.map(dateOf(page.data[0]), DateTime.toEpochMillis))
+              ? "none"
+              : Option.getOrElse(Option.map(dateOf(page.data[0]), DateTime.toEpochMillis), () => "undated" as const)
         )
-      const [first, last] = yield* Effect.all([
+      const [firstEdge, lastEdge] = yield* Effect.all([
         params.from === undefined ? edge("Asc") : Effect.succeed(undefined),
         params.to === undefined ? edge("Desc") : Effect.succeed(undefined)
       ], { concurrency: 2 })
+      // an edge payment without a date leaves no bound to split on: one listing, as with concurrency 1
+      if (firstEdge === "undated" || lastEdge === "undated") return sequential
+      const first = firstEdge === "none" ? undefined : firstEdge
+      const last = lastEdge === "none" ? undefined : lastEdge
       const from = params.from ??
         (first === undefined ? undefined : { iso: new Date(first).toISOString(), millis: first })
       // `to` is exclusive: just after the last payment (dates are read to the millisecond, truncated)
