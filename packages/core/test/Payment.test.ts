@@ -329,7 +329,7 @@ describe("Payment", () => {
       ["Page<PublicPayment>", Payment.PublicPaymentPage, { data: [{ id: 1 }] }]
     ] as const
 
-    it.each(sparse)("%s decodes %j, by the Schema and by both fast decoders alike", (_, schema, body) => {
+    it.each(sparse)("%s: sparse body %#, by the Schema and by both fast decoders alike", (_, schema, body) => {
       const model = schema as unknown as Schema.Schema<unknown, unknown>
       const decoded = Schema.decodeUnknownSync(model)(body)
       for (const interpreted of [false, true]) {
