@@ -448,12 +448,7 @@ interface Handled {
 const endToEnd = (options: { readonly failures?: number } = {}) =>
   Effect.gen(function*() {
     const server = yield* NodeSimulatorServer.make({ payments: 40, delivery: { backoff: "50 millis" } })
-    const client = yield* Layer.build(NodeHelloAsso.layer({
-      apiUrl: server.apiUrl,
-      tokenUrl: server.tokenUrl,
-      clientId: server.simulator.credentials.clientId,
-      clientSecret: server.simulator.credentials.clientSecret
-    }))
+    const client = yield* Layer.build(NodeHelloAsso.layer(server.clientOptions))
     const payments = Context.get(client, Payments.Payments)
     const handled: Array<Handled> = []
     let runs = 0

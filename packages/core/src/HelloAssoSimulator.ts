@@ -505,6 +505,23 @@ export const httpClient: (simulator: Service) => HttpClient.HttpClient = interna
 export const httpClientOf: (app: HttpApp.Default<unknown, Scope.Scope>) => HttpClient.HttpClient = internal.httpClientOf
 
 /**
+ * What a client needs to reach a simulator as its association: base URLs and credentials, for `HelloAsso.layer`
+ * (or `NodeHelloAsso.layer`) with any other option added: `HelloAsso.layer({ ...clientOptions(sim), retry })`.
+ * `NodeSimulatorServer` gives the same for its loopback URLs.
+ *
+ * @since 0.3.0
+ * @category testing
+ */
+export const clientOptions = (
+  simulator: Pick<Service, "apiUrl" | "tokenUrl" | "credentials">
+): HelloAsso.Options & Required<Pick<HelloAsso.Options, "apiUrl" | "tokenUrl" | "clientId" | "clientSecret">> => ({
+  apiUrl: simulator.apiUrl,
+  tokenUrl: simulator.tokenUrl,
+  clientId: simulator.credentials.clientId,
+  clientSecret: simulator.credentials.clientSecret
+})
+
+/**
  * The client (`HelloAsso.layer`) wired to a new simulator in memory, and the simulator itself: what a test of
  * code that uses `Payments` needs. `client` options (timeouts, retries, ...) are passed to `HelloAsso.layer`.
  *
@@ -515,14 +532,7 @@ export const layerHelloAsso = (
   options: Options & { readonly client?: HelloAsso.Options | undefined } = {}
 ): Layer.Layer<HelloAsso.HelloAsso | HelloAssoSimulator, ConfigError.ConfigError> =>
   Layer.unwrapEffect(
-    Effect.map(HelloAssoSimulator, (simulator) =>
-      HelloAsso.layer({
-        apiUrl: simulator.apiUrl,
-        tokenUrl: simulator.tokenUrl,
-        clientId: simulator.credentials.clientId,
-        clientSecret: simulator.credentials.clientSecret,
-        ...options.client
-      }))
+    Effect.map(HelloAssoSimulator, (simulator) => HelloAsso.layer({ ...clientOptions(simulator), ...options.client }))
   ).pipe(
     Layer.provide(layerHttpClient),
     Layer.provideMerge(layer(options))

@@ -244,13 +244,7 @@ export const command = Command.make("demo", {
         `"${simulator.organization.name}" (no HELLOASSO_CLIENT_ID / HELLOASSO_CLIENT_SECRET / HELLOASSO_ORGANIZATION set)`
     )
     yield* tour({ organizationSlug: simulator.organization.slug, outputDir: args.outputDir, simulator }).pipe(
-      Effect.provide(NodeHelloAsso.layer({
-        apiUrl: server.apiUrl,
-        tokenUrl: server.tokenUrl,
-        clientId: simulator.credentials.clientId,
-        clientSecret: simulator.credentials.clientSecret,
-        userAgent: "helloasso-demo"
-      }))
+      Effect.provide(NodeHelloAsso.layer({ ...server.clientOptions, userAgent: "helloasso-demo" }))
     )
   }).pipe(Effect.scoped)).pipe(
     Command.withDescription("A tour of the client: on the simulator, or read-only on HelloAsso with HELLOASSO_* set")
