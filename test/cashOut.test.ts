@@ -24,12 +24,17 @@ interface Setup {
 const paymentsOf = (layer: Layer.Layer<HelloAsso.HelloAsso, unknown>) =>
   Effect.map(Layer.build(layer), Context.get(Payments.Payments))
 
+const as = (credentials: HelloAssoConfig.Credentials) => ({
+  clientId: credentials.clientId,
+  clientSecret: credentials.clientSecret
+})
+
 const inMemory = (options: HelloAssoSimulator.Options): Effect.Effect<Setup, never, Scope.Scope> =>
   Effect.map(HelloAssoSimulator.makeScoped(options), (simulator) => ({
     simulator,
     payments: (credentials = simulator.credentials) =>
       paymentsOf(
-        HelloAsso.layer({ apiUrl: simulator.apiUrl, tokenUrl: simulator.tokenUrl, ...credentials }).pipe(
+        HelloAsso.layer({ ...HelloAssoSimulator.clientOptions(simulator), ...as(credentials) }).pipe(
           Layer.provide(Layer.succeed(HttpClient.HttpClient, HelloAssoSimulator.httpClient(simulator)))
         )
       )
@@ -39,7 +44,7 @@ const loopback = (options: HelloAssoSimulator.Options): Effect.Effect<Setup, unk
   Effect.map(NodeSimulatorServer.make(options), (server) => ({
     simulator: server.simulator,
     payments: (credentials = server.simulator.credentials) =>
-      paymentsOf(NodeHelloAsso.layer({ apiUrl: server.apiUrl, tokenUrl: server.tokenUrl, ...credentials }))
+      paymentsOf(NodeHelloAsso.layer({ ...server.clientOptions, ...as(credentials) }))
   }))
 
 const transports = [{ name: "in memory", make: inMemory }, { name: "loopback HTTP", make: loopback }] as const

@@ -1,4 +1,4 @@
-import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { FetchHttpClient } from "@effect/platform"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { HelloAssoError, Payments } from "@helloasso-effect/core"
 import { HelloAsso } from "@helloasso-effect/core"
@@ -179,21 +179,15 @@ describe("decoding fuzz", () => {
   }, 120_000)
 
   it("cash-out exports: arbitrary JSON and mutated rows never break the client", async () => {
-    const simulator = await Effect.runPromise(HelloAssoSimulator.make({ payments: 200, seed: 9 }))
     const exported = await Effect.runPromise(
-      Effect.flatMap(
-        Payments.Payments,
-        (payments) =>
-          payments.exportCashOut({ organizationSlug: simulator.organization.slug, cashOutId: 900001, format: "json" })
-            .pipe(Stream.decodeText(), Stream.mkString)
-      ).pipe(
-        Effect.provide(HelloAsso.layer({
-          apiUrl: simulator.apiUrl,
-          tokenUrl: simulator.tokenUrl,
-          ...simulator.credentials
-        })),
-        Effect.provide(Layer.succeed(HttpClient.HttpClient, HelloAssoSimulator.httpClient(simulator)))
-      )
+      Effect.gen(function*() {
+        const [payments, simulator] = yield* Effect.all([Payments.Payments, HelloAssoSimulator.HelloAssoSimulator])
+        return yield* payments.exportCashOut({
+          organizationSlug: simulator.organization.slug,
+          cashOutId: 900001,
+          format: "json"
+        }).pipe(Stream.decodeText(), Stream.mkString)
+      }).pipe(Effect.provide(HelloAssoSimulator.layerHelloAsso({ payments: 200, seed: 9 })))
     )
     const rows = JSON.parse(exported) as Json
     const all = paths(rows)
