@@ -1,8 +1,9 @@
 import { describe, expect, it, layer } from "@effect/vitest"
+import { CashOut } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeSimulatorServer } from "@helloasso-effect/node"
 import { parse } from "csv-parse/sync"
-import { Effect, Redacted } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -124,6 +125,42 @@ describe("helloasso CLI over loopback HTTP", () => {
             (yield* simulator.listPayments({ states: ["Authorized"] })).map((p) => p.id)
           )
         }), 30_000)
+
+      it.effect(
+        "cash-outs export writes a cash-out's JSON to a file and its CSV to stdout; an unknown one exits 4",
+        () =>
+          Effect.gen(function*() {
+            const { simulator } = yield* Server
+            const paidOut = (yield* simulator.listPayments()).filter((p) => p.idCashOut != null)
+            const cashOutId = paidOut[paidOut.length - 1]!.idCashOut!
+            const expected = paidOut.filter((p) => p.idCashOut === cashOutId).map((p) => p.id).sort()
+            const file = Path.join(tmp, "cash-out.json")
+            const [json, csv, missing] = yield* Effect.all([
+              cli(["cash-outs", "export", "--id", String(cashOutId), "--format", "json", "--output", file]),
+              cli(["cash-outs", "export", "--id", String(cashOutId)]),
+              cli(["cash-outs", "export", "--id", "1", "--format", "json"])
+            ], { concurrency: "unbounded" })
+            expect(json.code, json.stderr).toBe(0)
+            expect(json.stdout).toBe("")
+            expect(json.stderr).toMatch(
+              new RegExp(`^HelloAsso's JSON export of cash-out ${cashOutId} \\(\\d+ bytes\\) written to ${file}\n$`)
+            )
+            // the file is HelloAsso's JSON as received: the library's schema decodes it
+            const rows = yield* CashOut.decodeExport(Fs.readFileSync(file))
+            expect(rows.map((row) => Option.getOrThrow(row.paymentId)).sort()).toEqual(expected)
+            // csv to stdout by default: a BOM, a header, a line per payment
+            expect(csv.code, csv.stderr).toBe(0)
+            expect(csv.stderr).toBe("")
+            expect(csv.stdout.charCodeAt(0)).toBe(0xfeff)
+            const lines = csv.stdout.slice(1).split("\r\n").filter((line) => line !== "").map((line) => line.split(";"))
+            const idColumn = lines[0]!.indexOf("Numéro de paiement")
+            expect(lines.slice(1).map((line) => Number(line[idColumn])).sort()).toEqual(expected)
+            expect(missing.code).toBe(4)
+            expect(missing.stdout).toBe("")
+            expect(missing.stderr).toMatch(/^helloasso: not found: .*cash-out\/1\/export answered 404/)
+          }),
+        30_000
+      )
 
       it.effect("payments get shows a payment; an unknown one exits 4", () =>
         Effect.gen(function*() {

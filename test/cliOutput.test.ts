@@ -164,6 +164,45 @@ describe("helloasso CLI: outputs and refunds", () => {
       )
 
       it.effect(
+        "cash-outs export: --output and --id checked before any request; a failed export leaves no file",
+        () =>
+          Effect.gen(function*() {
+            const { simulator } = yield* Server
+            const cashOutId = (yield* simulator.listPayments()).find((p) => p.idCashOut != null)!.idCashOut!
+            const dir = fresh()
+            const created = Path.join(dir, "new.xlsx")
+            const replaced = Path.join(dir, "old.xlsx")
+            Fs.writeFileSync(replaced, "last month's cash-out")
+            yield* resetLog
+            const [missingDir, badId] = yield* cliAll([
+              ["cash-outs", "export", "--id", String(cashOutId), "--output", "/nonexistent/dir/x.csv"],
+              ["cash-outs", "export", "--id", "0", "--output", Path.join(dir, "zero.csv")]
+            ])
+            expect(yield* requests).toEqual([])
+            for (const result of [missingDir, badId]) {
+              expect(result.code, result.stderr).toBe(2)
+              expectCleanError(result.stderr)
+            }
+            expect(missingDir.stderr).toContain("--output /nonexistent/dir/x.csv")
+            expect(missingDir.stderr).toMatch(/does not exist/)
+            expect(badId.stderr).toBe("helloasso: cash-outs export: --id must be an integer from 1 to 2147483647\n")
+            const results = yield* cliAll([
+              ["cash-outs", "export", "--id", String(cashOutId), "--format", "xlsx", "--output", created],
+              ["cash-outs", "export", "--id", String(cashOutId), "--format", "xlsx", "--output", replaced]
+            ])
+            for (const result of results) {
+              expect(result.code).toBe(7)
+              expectCleanError(result.stderr)
+              expect(result.stderr).toMatch(/406/)
+            }
+            // neither the final name nor a temporary file is left behind
+            expect(Fs.readdirSync(dir)).toEqual(["old.xlsx"])
+            expect(Fs.readFileSync(replaced, "utf8")).toBe("last month's cash-out")
+          }),
+        60_000
+      )
+
+      it.effect(
         "a file-system failure while writing is one clean line (ENOSPC on /dev/full)",
         () =>
           Effect.gen(function*() {
@@ -362,6 +401,7 @@ describe("helloasso CLI: outputs and refunds", () => {
           Effect.gen(function*() {
             const commands = [
               ...["list", "search", "get", "refund", "export"].map((command) => ["payments", command]),
+              ["cash-outs", "export"],
               ["demo"]
             ]
             const helps = yield* cliAll(commands.map((command) => [...command, "--help"]))

@@ -5,6 +5,7 @@ import { Effect, Option } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { cashOutOf } from "./examples/cashOut.js"
 import { exportToFile } from "./examples/exportCsv.js"
 import { membershipsPage, refundsOfJune } from "./examples/list.js"
 import { refundPart } from "./examples/refund.js"
@@ -59,6 +60,21 @@ describe("README examples", () => {
       const lines = Fs.readFileSync(path, "utf8").split("\r\n").filter((line) => line !== "")
       expect(lines.length - 1).toBe((yield* simulator.listPayments({ states: ["Authorized"] })).length)
     }).pipe(Effect.provide(Simulated), Effect.provide(NodeFileSystem.layer)))
+
+  it.effect("cash-out: the bank transfer a payment was part of, its total and its payments", () =>
+    Effect.gen(function*() {
+      const simulator = yield* Simulator
+      const all = yield* simulator.listPayments()
+      const paid = all.find((p) => p.cashOutState === "CashedOut")!
+      const found = Option.getOrThrow(yield* cashOutOf(simulator.organization.slug, paid.id))
+      const same = all.filter((p) => p.idCashOut === paid.idCashOut)
+      expect(found.cashOutId).toBe(paid.idCashOut)
+      expect([...found.paymentIds].sort()).toEqual(same.map((p) => p.id).sort())
+      // the tips go to HelloAsso
+      expect(found.total).toBe(same.reduce((sum, p) => sum + p.amount - (p.amountTip ?? 0), 0))
+      const notYet = all.find((p) => p.cashOutState === "MoneyIn")!
+      expect(yield* cashOutOf(simulator.organization.slug, notYet.id)).toEqual(Option.none())
+    }).pipe(Effect.provide(Simulated)))
 
   it.effect("search: every payment of a payer", () =>
     Effect.gen(function*() {

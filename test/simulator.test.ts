@@ -484,6 +484,67 @@ describe.each(transports)("simulator over $name", ({ make }) => {
         expect(xlsx.status).toBe(406)
         expect(xlsx.text).toContain("text/csv")
       }))
+
+    it.scoped("exports a cash-out as JSON or CSV; 404 unknown, 400 not an id, 403 another organization, XLSX 406", () =>
+      Effect.gen(function*() {
+        const api = yield* make({ payments: 500 })
+        const token = yield* api.token
+        const paidOut = (yield* api.sim.listPayments()).filter((p) => p.idCashOut != null)
+        const cashOutId = paidOut[0]!.idCashOut!
+        const path = (id: string | number, slug = api.sim.organization.slug) =>
+          `/organizations/${slug}/cash-out/${id}/export`
+        const json = yield* api.request("GET", path(cashOutId), { token, headers: { accept: "application/json" } })
+        expect(json.status).toBe(200)
+        expect(json.headers["content-type"]).toContain("application/json")
+        expect(json.json.map((row: any) => row.paymentId).sort()).toEqual(
+          paidOut.filter((p) => p.idCashOut === cashOutId).map((p) => p.id).sort()
+        )
+        // the spec's row, every field of CashoutExportRowModel (the payer's company only when there is one)
+        const fields = json.json.map((row: object) => Object.keys(row).filter((key) => key !== "payerCompany").sort())
+        expect(new Set(fields.map(String)).size).toBe(1)
+        expect(fields[0]).toEqual([
+          "campaignName",
+          "campaignType",
+          "cashOutDate",
+          "cashOutId",
+          "credit",
+          "debit",
+          "designation",
+          "operationType",
+          "orderId",
+          "payerEmail",
+          "payerFirstName",
+          "payerLastName",
+          "payerSiren",
+          "paymentDate",
+          "paymentId",
+          "paymentMethod",
+          "paymentStatus"
+        ])
+        // amounts in euros
+        const payment = paidOut.find((p) => p.id === json.json[0].paymentId)!
+        expect(json.json[0].credit).toBe((payment.amount - (payment.amountTip ?? 0)) / 100)
+        const csv = yield* api.request("GET", path(cashOutId), { token, headers: { accept: "text/csv" } })
+        expect(csv.status).toBe(200)
+        expect(csv.headers["content-type"]).toContain("text/csv")
+        expect(csv.text.charCodeAt(0)).toBe(0xfeff)
+        expect(csv.text.split("\r\n").filter((line) => line !== "").length).toBe(json.json.length + 1)
+        const unknown = yield* api.request("GET", path(1), { token })
+        expect(unknown.status).toBe(404)
+        expect(unknown.json.errors[0].code).toBe("NotFound")
+        const notAnId = yield* api.request("GET", path("abc"), { token })
+        expect(notAnId.status).toBe(400)
+        expect(Object.keys(notAnId.json.errors)).toEqual(["cashOutId"])
+        const other = yield* api.request("GET", path(cashOutId, api.sim.otherClient.organization), { token })
+        expect(other.status).toBe(403)
+        const xlsx = yield* api.request("GET", path(cashOutId), {
+          token,
+          headers: { accept: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }
+        })
+        expect(xlsx.status).toBe(406)
+        expect((yield* api.request("GET", path(cashOutId))).status).toBe(401)
+        expect((yield* api.sim.requests).at(-1)!.endpoint).toBe("exportCashOut")
+      }))
   })
 
   describe("faults", () => {

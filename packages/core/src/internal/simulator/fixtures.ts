@@ -6,6 +6,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Payment from "../../Payment.js"
+import * as CashOuts from "./cashOuts.js"
 import * as ParisTime from "./parisTime.js"
 import type { Dataset, Form, Organization, PaymentRecord } from "./records.js"
 
@@ -117,6 +118,7 @@ export const fromPayments = (
     size: records.length,
     at: (index) => records[index]!,
     ticksAt: (index) => records[index]!.ticks,
-    indexOfId: (id) => byId.get(id)
+    indexOfId: (id) => byId.get(id),
+    cashOutSpan: CashOuts.spans(records)
   })
 }

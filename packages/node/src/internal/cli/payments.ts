@@ -55,12 +55,7 @@ const filters = {
   )
 }
 
-const output = Options.text("output").pipe(
-  Options.withDescription(
-    "the file to write (checked before any request, written whole or not at all); - for stdout (default: -)"
-  ),
-  Options.optional
-)
+const output = Output.option
 
 const listing = {
   limit: Options.integer("limit").pipe(
