@@ -97,7 +97,7 @@ describe.each(transports)("cash-out export over $name", ({ make }) => {
           const payment = byId.get(Option.getOrThrow(row.paymentId))!
           expect(row.cashOutId).toBe(cashOutId)
           // the tip goes to HelloAsso: the association is paid the rest
-          expect(row.credit).toEqual(Option.some(payment.amount - (payment.amountTip ?? 0)))
+          expect(row.credit).toEqual(Option.some(payment.amount! - (payment.amountTip ?? 0)))
           expect(row.debit).toEqual(Option.none())
           expect(row.orderId).toEqual(Option.some(payment.order!.id))
           expect(row.campaignType).toEqual(Option.some(payment.order!.formType))
@@ -271,7 +271,7 @@ describe("cash-out export, in memory", () => {
       const payments = yield* client()
       const organizationSlug = simulator.organization.slug
       const target = (yield* simulator.listPayments()).find((p) =>
-        p.cashOutState === "CashedOut" && p.amount >= 1000 && p.refundOperations?.length === 0
+        p.cashOutState === "CashedOut" && p.amount! >= 1000 && p.refundOperations?.length === 0
       )!
       const cashOutId = target.idCashOut!
       const statusOf = Effect.map(

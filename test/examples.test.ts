@@ -71,7 +71,7 @@ describe("README examples", () => {
       expect(found.cashOutId).toBe(paid.idCashOut)
       expect([...found.paymentIds].sort()).toEqual(same.map((p) => p.id).sort())
       // the tips go to HelloAsso
-      expect(found.total).toBe(same.reduce((sum, p) => sum + p.amount - (p.amountTip ?? 0), 0))
+      expect(found.total).toBe(same.reduce((sum, p) => sum + p.amount! - (p.amountTip ?? 0), 0))
       const notYet = all.find((p) => p.cashOutState === "MoneyIn")!
       expect(yield* cashOutOf(simulator.organization.slug, notYet.id)).toEqual(Option.none())
     }).pipe(Effect.provide(Simulated)))

@@ -523,7 +523,7 @@ describe.each(transports)("simulator over $name", ({ make }) => {
         ])
         // amounts in euros
         const payment = paidOut.find((p) => p.id === json.json[0].paymentId)!
-        expect(json.json[0].credit).toBe((payment.amount - (payment.amountTip ?? 0)) / 100)
+        expect(json.json[0].credit).toBe((payment.amount! - (payment.amountTip ?? 0)) / 100)
         const csv = yield* api.request("GET", path(cashOutId), { token, headers: { accept: "text/csv" } })
         expect(csv.status).toBe(200)
         expect(csv.headers["content-type"]).toContain("text/csv")

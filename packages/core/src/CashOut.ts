@@ -17,8 +17,8 @@ import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { DecodeError } from "./HelloAssoError.js"
 import * as internal from "./internal/cashOut.js"
+import * as Codec from "./internal/codec.js"
 import * as openEnum from "./internal/openEnum.js"
-import { optionalNullable } from "./internal/schemaHelpers.js"
 import * as Payment from "./Payment.js"
 
 /**
@@ -83,28 +83,28 @@ export const EurosAsCents: Schema.Schema<Payment.Cents, number> = internal.Euros
  */
 export const ExportRow = Schema.Struct({
   cashOutId: Payment.CashOutId,
-  cashOutDate: optionalNullable(Payment.IsoDate),
+  cashOutDate: Codec.optional(Payment.IsoDate),
   /** The form's type. */
-  campaignType: optionalNullable(Payment.FormType),
+  campaignType: Codec.optional(Payment.FormType),
   /** The form's name. */
-  campaignName: optionalNullable(Schema.String),
-  operationType: optionalNullable(OperationType),
+  campaignName: Codec.optional(Schema.String),
+  operationType: Codec.optional(OperationType),
   /** Paid to the association, in cents. */
-  credit: optionalNullable(EurosAsCents),
+  credit: Codec.optional(EurosAsCents),
   /** Taken back from the association, in cents. */
-  debit: optionalNullable(EurosAsCents),
-  orderId: optionalNullable(Payment.OrderId),
-  paymentId: optionalNullable(Payment.PaymentId),
-  paymentDate: optionalNullable(Payment.IsoDate),
-  paymentMethod: optionalNullable(Payment.PaymentMeans),
-  paymentStatus: optionalNullable(PaymentStatus),
+  debit: Codec.optional(EurosAsCents),
+  orderId: Codec.optional(Payment.OrderId),
+  paymentId: Codec.optional(Payment.PaymentId),
+  paymentDate: Codec.optional(Payment.IsoDate),
+  paymentMethod: Codec.optional(Payment.PaymentMeans),
+  paymentStatus: Codec.optional(PaymentStatus),
   /** What was paid for. */
-  designation: optionalNullable(Schema.String),
-  payerCompany: optionalNullable(Schema.String),
-  payerLastName: optionalNullable(Schema.String),
-  payerFirstName: optionalNullable(Schema.String),
-  payerEmail: optionalNullable(Schema.String),
-  payerSiren: optionalNullable(Schema.String)
+  designation: Codec.optional(Schema.String),
+  payerCompany: Codec.optional(Schema.String),
+  payerLastName: Codec.optional(Schema.String),
+  payerFirstName: Codec.optional(Schema.String),
+  payerEmail: Codec.optional(Schema.String),
+  payerSiren: Codec.optional(Schema.String)
 }).annotations({ identifier: "CashOut.ExportRow" })
 
 /**
