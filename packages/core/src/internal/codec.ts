@@ -1,6 +1,6 @@
 /**
  * Fast decoders for the models' Schemas, an internal detail of the client. A page of payments holds thousands of
- * values; Schema's interpreter costs about twenty times `JSON.parse` on it, a straight walk over the fields a
+ * values; Schema's interpreter costs many times `JSON.parse` on it, a straight walk over the fields a
  * fraction of that.
  *
  * The models are plain `Schema.Struct`s. `decoderFor(schema)` finds, once per schema object, a fast decoder for a
