@@ -29,7 +29,7 @@ const transports = [["in memory", inMemory], ["loopback HTTP", loopback]] as con
 const refundable = Effect.flatMap(HelloAssoSimulator.HelloAssoSimulator, (simulator) =>
   Effect.map(
     simulator.listPayments({ states: ["Authorized"] }),
-    (list) => list.filter((p) => p.type === "Credit" && p.amount >= 200).map((p) => p.id)
+    (list) => list.filter((p) => p.type === "Credit" && p.amount! >= 200).map((p) => p.id)
   ))
 
 /** The fault points, and what the caller must learn from each. */

@@ -3,6 +3,11 @@
  * endpoints with HelloAsso's auth, parameters, pagination, error shapes, refunds and MFA, over a deterministic
  * association generated from a seed (or explicit fixtures), with fault injection and a request log.
  *
+ * Its association is paid out monthly: the authorized payments of a month are cashed out on the 5th of the next
+ * (`cashOutState: "CashedOut"`, `cashOutDate`, `idCashOut`), and the cash-out export lists exactly the payments
+ * whose `idCashOut` names it, as JSON or CSV (XLSX answers 406). With fixtures, the cash-outs are the fixtures'
+ * `idCashOut` values.
+ *
  * It delivers notifications (webhooks) like HelloAsso: URLs registered through the API's notification endpoints
  * (`PUT /partners/me/api-notifications[/organizations/{organizationSlug}]`, or `setNotificationUrl`) receive a
  * signed `Payment` and `Order` notification when a refund is made or a payment is added (`addPayment`),
@@ -50,7 +55,8 @@ import * as TokenStore from "./TokenStore.js"
 
 /**
  * The endpoints, as the request log and fault rules name them (`setNotificationUrl` and `deleteNotificationUrl`
- * since 0.2.0: `PUT` and `DELETE` on `/partners/me/api-notifications[/organizations/{organizationSlug}]`).
+ * since 0.2.0: `PUT` and `DELETE` on `/partners/me/api-notifications[/organizations/{organizationSlug}]`;
+ * `exportCashOut` since 0.3.0: `GET /organizations/{organizationSlug}/cash-out/{cashOutId}/export`).
  *
  * @since 0.1.0
  * @category models

@@ -14,10 +14,8 @@ import type * as HelloAssoAuth from "../HelloAssoAuth.js"
 import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { AuthError } from "../HelloAssoError.js"
 import * as ErrorBody from "./errorBody.js"
-import * as GuardedHttp from "./guardedHttp.js"
 import * as ParseIssue from "./parseIssue.js"
 import * as ResponseError from "./responseError.js"
-import * as RetryPolicy from "./retryPolicy.js"
 import * as Scrub from "./scrub.js"
 import * as Transport from "./transport.js"
 import { userAgent } from "./userAgent.js"
@@ -120,7 +118,7 @@ export const tokenRequests = (
         const response = yield* Effect.mapError(http.execute(request), (e) => Transport.transportError(info, e))
         const success = response.status >= 200 && response.status < 300
         const read = yield* Effect.mapError(
-          GuardedHttp.readBounded(
+          Transport.readBounded(
             response,
             success ? config.maxBodyBytes : config.maxErrorBodyBytes,
             success ? "fail" : "truncate"
@@ -133,12 +131,12 @@ export const tokenRequests = (
           _tag: "TokenEndpointAnswer",
           status: response.status,
           body: read.text,
-          retryAfterMillis: RetryPolicy.parseRetryAfter(
+          retryAfterMillis: Transport.parseRetryAfter(
             response.headers["retry-after"],
             yield* Clock.currentTimeMillis
           ),
-          redirectedTo: GuardedHttp.isRedirect(response.status)
-            ? GuardedHttp.redirectTarget(response.headers, config.tokenUrl)
+          redirectedTo: Transport.isRedirect(response.status)
+            ? Transport.redirectTarget(response.headers, config.tokenUrl)
             : undefined
         }
         return yield* Effect.fail(answer)
@@ -238,7 +236,7 @@ export const tokenRequests = (
 /** @internal */
 export const makeClientCredentials = Effect.gen(function*() {
   const config = yield* HelloAssoConfig
-  const http = yield* GuardedHttp.guard
+  const http = yield* Transport.guard
   const credentials = yield* Option.match(config.credentials, {
     onNone: () =>
       Effect.fail(

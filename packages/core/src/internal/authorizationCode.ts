@@ -20,11 +20,9 @@ import { AuthError, ValidationError } from "../HelloAssoError.js"
 import * as TokenStore from "../TokenStore.js"
 import * as Auth from "./auth.js"
 import { isLoopbackHost } from "./config.js"
-import * as GuardedHttp from "./guardedHttp.js"
 import * as Params from "./params.js"
 import * as ParseIssue from "./parseIssue.js"
 import * as ResponseError from "./responseError.js"
-import * as RetryPolicy from "./retryPolicy.js"
 import * as Scrub from "./scrub.js"
 import * as Transport from "./transport.js"
 import { userAgent } from "./userAgent.js"
@@ -159,7 +157,7 @@ export const exchangeCode = (
     const operation = "HelloAssoAuth.exchangeCode"
     const config = yield* HelloAssoConfig
     const credentials = yield* credentialsOf(config)
-    const http = yield* GuardedHttp.guard
+    const http = yield* Transport.guard
     const code = Redacted.isRedacted(params.code) ? Redacted.value(params.code) : params.code
     // a code is printable ASCII without spaces, as it travels in a query string
     if (typeof code !== "string" || !/^[!-~]{1,4096}$/.test(code)) {
@@ -279,7 +277,7 @@ export const makeAuthorizationCode = (options: { readonly organizationSlug: stri
     const organizationSlug = yield* checkSlug(options.organizationSlug)
     const config = yield* HelloAssoConfig
     const credentials = yield* credentialsOf(config)
-    const http = yield* GuardedHttp.guard
+    const http = yield* Transport.guard
     const store = yield* TokenStore.TokenStore
     const session = sessionOf(store, organizationSlug)
     const request = Auth.tokenRequests(config, http, credentials.clientSecret)
@@ -481,7 +479,7 @@ export const disconnect = (params: { readonly organizationSlug: string }) =>
     const operation = "HelloAssoAuth.disconnect"
     const provider = yield* makeAuthorizationCode(params)
     const config = yield* HelloAssoConfig
-    const http = yield* GuardedHttp.guard
+    const http = yield* Transport.guard
     const store = yield* TokenStore.TokenStore
     const token = yield* provider.token.pipe(
       Effect.map(Option.some),
@@ -503,13 +501,13 @@ export const disconnect = (params: { readonly organizationSlug: string }) =>
           (error) => Transport.transportError(info, error)
         )
         const read = yield* Effect.mapError(
-          GuardedHttp.readBounded(response, config.maxErrorBodyBytes, "truncate"),
+          Transport.readBounded(response, config.maxErrorBodyBytes, "truncate"),
           (error) => Transport.transportError(info, error)
         )
         const answer = { status: response.status, body: read._tag === "TooLarge" ? "" : read.text }
         if (!Transport.TRANSIENT_STATUSES.has(response.status)) return answer
         const now = yield* Clock.currentTimeMillis
-        const retryAfterMillis = RetryPolicy.parseRetryAfter(response.headers["retry-after"], now)
+        const retryAfterMillis = Transport.parseRetryAfter(response.headers["retry-after"], now)
         return yield* Effect.fail({ _tag: "Transient" as const, answer, retryAfterMillis })
       })
       // revoking is idempotent: retried like a GET
