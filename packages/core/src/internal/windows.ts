@@ -241,11 +241,19 @@ export const stream = <A, E>(options: {
       if (end === undefined || running.some((w) => rest(w) === undefined)) return WAIT
       if (ordered) {
         if (windows.length - consumed >= maxOpen) return WAIT
-        const last = windows[windows.length - 1]!
-        const left = rest(last)
-        if (left === undefined || left.payments < chunkPayments * 1.5) return EXIT
-        const at = left.from + Math.ceil(chunkPayments / last.density!)
-        return at > left.from && at < left.to ? { _tag: "Run", window: split(last, at) } : EXIT
+        // a share: a buffer's worth, or less when what is left would not keep every lane busy
+        let left = 0
+        for (const window of running) left += rest(window)!.payments
+        const share = Math.max(2 * pageSize, Math.min(chunkPayments, left / concurrency))
+        // the first window with more than its share left keeps it, a new one takes the rest
+        for (let i = consumed; i < windows.length; i++) {
+          const window = windows[i]!
+          const left = rest(window)
+          if (left === undefined || left.payments < share * 1.5) continue
+          const at = left.from + Math.ceil(share / window.density!)
+          if (at > left.from && at < left.to) return { _tag: "Run", window: split(window, at) }
+        }
+        return EXIT
       }
       let best: Window<A> | undefined
       let most = 0
