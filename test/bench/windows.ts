@@ -7,6 +7,7 @@
 import { Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { Chunk, Effect, Stream } from "effect"
+import { rateLimit } from "./rateLimit.js"
 
 export const windowsExtraRequests = async (size = 30_000) =>
   Effect.runPromise(
@@ -38,3 +39,35 @@ export const windowsExtraRequests = async (size = 30_000) =>
       }
     }).pipe(Effect.provide(HelloAssoSimulator.layerHelloAsso({ payments: size, seed: 8, logCapacity: 100_000 })))
   )
+
+/** Every figure of the window planner and of the rate adaptation, for `index.ts`. */
+export const planning = async () => {
+  const windows = await windowsExtraRequests()
+  const limited = await rateLimit()
+  return [
+    {
+      name: "windows_extra_requests",
+      value: windows.extra,
+      target: "<= 0.05",
+      detail:
+        `${windows.ordered} list requests vs ${windows.sequential} sequential, 30,000 payments (${windows.unordered} unordered)`,
+      ok: windows.samePayments
+    },
+    {
+      name: "rate_limit_utilization",
+      value: limited.utilization,
+      target: ">= 0.85",
+      detail: `${limited.requests} list requests in ${
+        limited.seconds.toFixed(2)
+      } simulated s against 100/s, 100,000 payments`,
+      ok: limited.samePayments
+    },
+    {
+      name: "rate_limited_share",
+      value: limited.share,
+      target: "<= 0.05",
+      detail: `${limited.limited} answered 429`,
+      ok: limited.samePayments
+    }
+  ] as const
+}

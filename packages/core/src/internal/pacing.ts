@@ -15,7 +15,13 @@ import type * as Client from "./client.js"
 export const DECREASE = 0.9
 
 /** Seconds the additive increase takes to climb back to the rate of the last 429. @internal */
-export const RECOVERY_SECONDS = 5
+export const RECOVERY_SECONDS = 3
+
+/**
+ * Milliseconds over which the rate that met a 429 is measured: short, so that a burst that emptied the API's bucket
+ * is seen as the burst it was, not averaged with the quiet before it.
+ */
+const WINDOW = 250
 
 /** The slowest pace, in requests a second. */
 const MIN_RATE = 0.5
@@ -35,26 +41,30 @@ export const make = (): Pacing => {
   let cutAt = Number.NEGATIVE_INFINITY
   /** Requests a second added each second. */
   let step = 0
-  /** Start times of the successes of the last second, to measure the rate a first 429 cuts. */
+  /** Times of the recent successes, and of the first one: the rate the lanes reach. */
   const recent: Array<number> = []
+  let firstAt: number | undefined
 
   const succeeded = (now: number) => {
-    if (rate === undefined) {
-      recent.push(now)
-      while (recent.length > 0 && recent[0]! <= now - 1000) recent.shift()
-    } else {
-      rate += step / rate
-    }
+    firstAt ??= now
+    recent.push(now)
+    while (recent[0]! <= now - WINDOW) recent.shift()
+    if (rate !== undefined) rate += step / rate
+  }
+
+  /** Successes a second, over the last `WINDOW` milliseconds (or since the first one). */
+  const measured = (now: number) => {
+    while (recent.length > 0 && recent[0]! <= now - WINDOW) recent.shift()
+    return firstAt === undefined ? MIN_RATE : recent.length / (Math.max(50, Math.min(WINDOW, now - firstAt)) / 1000)
   }
 
   const limited = (start: number, now: number) => {
     if (start < cutAt) return
-    const met = rate ?? Math.max(MIN_RATE, recent.filter((at) => at > now - 1000).length)
+    const met = Math.max(MIN_RATE, Math.min(rate ?? Number.POSITIVE_INFINITY, measured(now)))
     rate = Math.max(MIN_RATE, met * DECREASE)
     step = (met - rate) / RECOVERY_SECONDS
     cutAt = now
     next = Math.max(next, now + 1000 / rate)
-    recent.length = 0
   }
 
   const around = <A extends { readonly status: number }, E>(
@@ -66,12 +76,12 @@ export const make = (): Pacing => {
       if (rate !== undefined) {
         start = Math.max(now, next)
         next = start + 1000 / rate
-        wait = start - now
+        wait = Math.ceil(start - now)
       }
       const sent = Effect.tap(exchange, (answer) =>
         Effect.map(Clock.currentTimeMillis, (at) => {
           if (answer.status === 429) limited(start, at)
-          else if (answer.status < 400) succeeded(start)
+          else if (answer.status < 400) succeeded(at)
         }))
       return wait > 0 ? Effect.zipRight(Effect.sleep(wait), sent) : sent
     })
