@@ -105,7 +105,10 @@ describe("the simulator's rate limit", () => {
   )
 })
 
-/** The client, wired to a rate-limited simulator with 20 ms of latency, counting list requests in flight. */
+/**
+ * The client, wired to a rate-limited simulator with 20 ms of latency and a few 503s, counting list requests in
+ * flight.
+ */
 const limitedClient = (
   options: { readonly payments: number; readonly perSecond: number; readonly burst: number },
   inFlight: { now: number; max: number }
@@ -115,7 +118,11 @@ const limitedClient = (
     seed: 4,
     logCapacity: 100_000,
     rateLimit: { perSecond: options.perSecond, burst: options.burst },
-    faults: [{ endpoint: "listByOrganization", fault: HelloAssoSimulator.fault.latency(20) }],
+    faults: [
+      { endpoint: "listByOrganization", fault: HelloAssoSimulator.fault.latency(20) },
+      // and a few gateway errors, retried
+      { endpoint: "listByOrganization", fault: HelloAssoSimulator.fault.status(503), probability: 0.02, times: 6 }
+    ],
     client: {
       transformClient: HttpClient.transform((effect, request) =>
         request.url.endsWith("/payments")
@@ -154,6 +161,7 @@ describe("windowed listings against a rate limit", () => {
           const requests = (yield* simulator.requests).filter((e) => e.endpoint === "listByOrganization")
           const limited = requests.filter((e) => e.status === 429).length
           expect(limited).toBeGreaterThan(0)
+          expect((yield* simulator.stats).faultsInjected).toBeGreaterThan(0)
           expect(limited / requests.length).toBeLessThanOrEqual(0.05)
           expect(inFlight.max).toBeGreaterThan(1)
           expect(inFlight.max).toBeLessThanOrEqual(6)
