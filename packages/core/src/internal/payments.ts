@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as CashOut from "../CashOut.js"
 import * as HelloAssoClient from "../HelloAssoClient.js"
 import { RefundOutcomeUnknown, ValidationError } from "../HelloAssoError.js"
 import * as Payment from "../Payment.js"
@@ -120,15 +121,31 @@ const exportCashOut = {
     cashOutId: Params.PositiveInt32,
     format: Format("csv", "xlsx", "json")
   }),
-  success: Schema.Unknown,
+  success: CashOut.Export,
   accept: (params) => ACCEPT[params.format],
+  attributes: (params) => ({
+    "helloasso.organization": params.organizationSlug,
+    "helloasso.cash_out_id": params.cashOutId,
+    "helloasso.format": params.format
+  })
+} satisfies HelloAssoClient.Endpoint<
+  { readonly organizationSlug: string; readonly cashOutId: number; readonly format: keyof typeof ACCEPT },
+  ReadonlyArray<CashOut.ExportRow>
+>
+
+/** The same export in its JSON form, decoded. */
+const cashOut = {
+  ...exportCashOut,
+  operation: "Payments.cashOut",
+  params: Schema.Struct({ organizationSlug: Params.Slug, cashOutId: Params.PositiveInt32 }),
+  accept: () => ACCEPT.json,
   attributes: (params) => ({
     "helloasso.organization": params.organizationSlug,
     "helloasso.cash_out_id": params.cashOutId
   })
 } satisfies HelloAssoClient.Endpoint<
-  { readonly organizationSlug: string; readonly cashOutId: number; readonly format: keyof typeof ACCEPT },
-  unknown
+  { readonly organizationSlug: string; readonly cashOutId: number },
+  ReadonlyArray<CashOut.ExportRow>
 >
 
 /** `GET /payments/{paymentId}` */
@@ -257,15 +274,14 @@ export const make = Effect.gen(function*() {
       const span = Stream.withSpan(operation, {
         attributes: { ...attributes(params), "helloasso.concurrency": concurrency }
       })
-      if (concurrency === 1) {
-        return Pagination.pages({
-          operation,
-          start: params.continuationToken,
-          request: pageText(endpoint, params, operation),
-          decode: decodePage(endpoint, operation),
-          prefetch
-        }).pipe(span)
-      }
+      const sequential = Pagination.pages({
+        operation,
+        start: params.continuationToken,
+        request: pageText(endpoint, params, operation),
+        decode: decodePage(endpoint, operation),
+        prefetch
+      }).pipe(span)
+      if (concurrency === 1) return sequential
       if (params.continuationToken !== undefined) {
         return yield* invalid(
           operation,
@@ -281,7 +297,8 @@ export const make = Effect.gen(function*() {
       const pacing = Pacing.make()
       const paced = <A, E>(effect: Effect.Effect<A, E>) => Effect.locally(effect, Client.currentGate, pacing)
       const millisOf = (payment: A) => Option.getOrUndefined(Option.map(dateOf(payment), DateTime.toEpochMillis))
-      // the far end the caller left open: one cheap query for the payment there
+      // the far end the caller left open: one cheap query for the payment there (an undated one leaves no bound to
+      // split on: the listing stays one window, as with concurrency 1)
       const edge = Effect.map(
         pageOf(
           endpoint,
@@ -318,7 +335,7 @@ export const make = Effect.gen(function*() {
     }))
 
   /** An export: its bytes as they arrive. */
-  const bytes = <P>(endpoint: HelloAssoClient.Endpoint<P, unknown>) => (input: unknown) =>
+  const bytes = <P, A>(endpoint: HelloAssoClient.Endpoint<P, A>) => (input: unknown) =>
     Stream.unwrap(
       Effect.map(HelloAssoClient.validate(endpoint, input), (params) =>
         client.bytes(HelloAssoClient.toRequest(endpoint, params)).pipe(
@@ -339,6 +356,7 @@ export const make = Effect.gen(function*() {
     streamByOrganization: (params, options) => Pagination.items(pagesByOrganization(params, options)),
     exportByOrganization: bytes(exportByOrganization),
     exportCashOut: bytes(exportCashOut),
+    cashOut: (params) => client.call(cashOut, params),
     search: one(search, "Payments.search"),
     pagesSearch,
     streamSearch: (params, options) => Pagination.items(pagesSearch(params, options)),
