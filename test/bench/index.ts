@@ -6,6 +6,7 @@ import { decodeOverhead } from "./decodeOverhead.js"
 import { prefetch, tokenGrants, windows } from "./latency.js"
 import { loopbackVsRaw } from "./loopbackVsRaw.js"
 import { memory } from "./memory.js"
+import { planning } from "./windows.js"
 
 const rows: Array<[name: string, value: number, target: string, detail: string]> = []
 const figures: Record<string, number | boolean> = {}
@@ -80,6 +81,12 @@ if (wanted("windows")) {
   )
   figures["windows_same_payments"] = r.samePayments
   if (!r.samePayments) process.exitCode = 1
+}
+if (wanted("windows_extra") || wanted("rate_limit")) {
+  for (const r of await planning()) {
+    record(r.name, r.value, r.target, r.detail)
+    if (!r.ok) process.exitCode = 1
+  }
 }
 if (wanted("token")) {
   const grants = await tokenGrants()

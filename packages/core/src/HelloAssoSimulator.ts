@@ -299,6 +299,12 @@ export interface Stats {
   readonly refunds: { readonly total: number; readonly byPayment: ReadonlyMap<number, number> }
   readonly requests: number
   readonly faultsInjected: number
+  /**
+   * Requests answered 429 by the rate limit (`Options.rateLimit`), injected faults not included.
+   *
+   * @since 0.2.0
+   */
+  readonly rateLimited: number
   readonly liveAccessTokens: number
   /** @since 0.3.0 */
   readonly partner: PartnerStats
@@ -496,6 +502,14 @@ export interface Options {
   /** Live access tokens per client; beyond it the oldest stops working. Default: 20. */
   readonly maxLiveTokensPerClient?: number | undefined
   readonly faults?: ReadonlyArray<FaultRule> | undefined
+  /**
+   * A rate limit per client on the API's endpoints (`/v5`): a token bucket of `perSecond` requests a second
+   * holding up to `burst` (default: `perSecond`); beyond it, 429 with `Retry-After` in whole seconds. Read on the
+   * Effect clock (`TestClock` in tests). Default: none, like HelloAsso's documentation.
+   *
+   * @since 0.2.0
+   */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst?: number | undefined } | undefined
   readonly mfa?: MfaCode | undefined
   /** How long a refund stays `Processing` (the payment `Refunding`). Default: 0. */
   readonly refundProcessing?: Duration.DurationInput | undefined

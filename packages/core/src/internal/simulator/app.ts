@@ -18,6 +18,7 @@ import * as ParisTime from "./parisTime.js"
 import type { Partner } from "./partner.js"
 import type { Endpoint, FieldErrors, Query } from "./query.js"
 import * as QueryParams from "./query.js"
+import type { RateLimit } from "./rateLimit.js"
 import type { Dataset, PaymentRecord } from "./records.js"
 import type { Refunds } from "./refunds.js"
 import * as Render from "./render.js"
@@ -66,6 +67,7 @@ export interface AppState {
   readonly tokens: TokenStore
   readonly refunds: Refunds
   readonly faults: Faults
+  readonly rateLimit: RateLimit
   readonly log: (entry: RequestLogEntry) => void
   readonly mfa: () => string | undefined
   readonly mfaHeaderValue: () => string | undefined
@@ -256,6 +258,18 @@ export const make = (state: AppState) => {
           organization = auth.organization
           clientId = auth.clientId
           entry.tokenOrganization = auth.organization
+          const admission = state.rateLimit.admit(clientId, yield* now)
+          if (admission._tag === "Limited") {
+            entry.status = 429
+            return HttpServerResponse.text(
+              JSON.stringify({ errors: [{ code: "TooManyRequests", message: "Too many requests" }] }),
+              {
+                status: 429,
+                contentType: JSON_TYPE,
+                headers: { "retry-after": String(admission.retryAfterSeconds) }
+              }
+            )
+          }
         }
         response = yield* handle({ request, url, organization, clientId, params, at: yield* now, entry }).pipe(
           Effect.catchAll(() => Effect.succeed(errorsResponse(400, "BadRequest", "The request could not be read")))

@@ -24,6 +24,7 @@ import * as ParisTime from "./parisTime.js"
 import * as Partner from "./partner.js"
 import * as QueryParams from "./query.js"
 import { sequence } from "./random.js"
+import * as RateLimit from "./rateLimit.js"
 import type { Dataset, Organization } from "./records.js"
 import * as Refunds from "./refunds.js"
 import * as Render from "./render.js"
@@ -169,6 +170,7 @@ const build = (
   })
   const refunds = Refunds.make(Duration.toMillis(options.refundProcessing ?? 0))
   const faults = Faults.make(sequence(seed ^ 0xfa17), options.faults ?? [])
+  const rateLimit = RateLimit.make(options.rateLimit)
   const log = App.ringLog(options.logCapacity ?? 10_000)
   let requestCount = 0
   let mfa: string | undefined = options.mfa
@@ -286,6 +288,7 @@ const build = (
     tokens,
     refunds,
     faults,
+    rateLimit,
     log: (entry) => {
       requestCount++
       log.add(entry)
@@ -371,6 +374,7 @@ const build = (
         refunds: { total, byPayment },
         requests: requestCount,
         faultsInjected: faults.injected(),
+        rateLimited: rateLimit.limited(),
         liveAccessTokens: tokens.liveAccessTokens(clientId, now),
         partner: { ...partner.stats(), refreshes: tokens.partnerRefreshes() }
       }
