@@ -1,7 +1,8 @@
 /**
  * This library as a process of its own, as built (`pnpm build`): `NodeHelloAsso` and
- * `Payments.streamByOrganization`, counting the organization's payments. Imports each module by its own path, as
- * a program that cares for its start would.
+ * `Payments.streamByOrganization`, counting the organization's payments. Prints their number and the milliseconds
+ * the listing took (from building the client on, the process's start excluded). Imports each module by its own
+ * path, as a program that cares for its start would.
  *
  * `node listLibrary.mjs API_URL TOKEN_URL CLIENT_ID CLIENT_SECRET ORGANIZATION PAGE_SIZE [CONCURRENCY]`
  */
@@ -10,9 +11,12 @@ import * as NodeHelloAsso from "@helloasso-effect/node/NodeHelloAsso"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import { performance } from "node:perf_hooks"
+import process from "node:process"
 
 const [apiUrl, tokenUrl, clientId, clientSecret, organization, pageSize, concurrency = "1"] = process.argv.slice(2)
 
+const start = performance.now()
 const count = await Effect.runPromise(
   Effect.flatMap(
     Payments.Payments,
@@ -25,4 +29,4 @@ const count = await Effect.runPromise(
     Effect.provide(NodeHelloAsso.layer({ apiUrl, tokenUrl, clientId, clientSecret: Redacted.make(clientSecret) }))
   )
 )
-process.stdout.write(`${count}\n`)
+process.stdout.write(`${count} ${performance.now() - start}\n`)

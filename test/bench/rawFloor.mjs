@@ -1,15 +1,20 @@
 /**
  * The floor of any client, as a process of its own: a client-credentials grant, then the organization's payments
  * page after page with `undici.request` and `JSON.parse`, following the continuation token until an empty page.
- * Nothing else: no retries, no validation. Prints the number of payments, or with `jsonl` each payment as one line
- * of JSON, as `helloasso payments list --format jsonl` does.
+ * Nothing else: no retries, no validation. Prints the number of payments and the milliseconds the listing took
+ * (from the token request on, the process's start excluded), or with `jsonl` each payment as one line of JSON, as
+ * `helloasso payments list --format jsonl` does.
  *
  * `node rawFloor.mjs API_URL TOKEN_URL CLIENT_ID CLIENT_SECRET ORGANIZATION PAGE_SIZE [count|jsonl]`
  */
+import { performance } from "node:perf_hooks"
+import process from "node:process"
+import { URLSearchParams } from "node:url"
 import { request } from "undici"
 
 const [apiUrl, tokenUrl, clientId, clientSecret, organization, pageSize, mode = "count"] = process.argv.slice(2)
 
+const start = performance.now()
 const grant = await request(tokenUrl, {
   method: "POST",
   headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -38,4 +43,4 @@ for (;;) {
   }
   continuationToken = page.pagination.continuationToken
 }
-if (mode === "count") process.stdout.write(`${count}\n`)
+if (mode === "count") process.stdout.write(`${count} ${performance.now() - start}\n`)

@@ -3,6 +3,7 @@
  * CPU time (user + system) and peak resident set size go to the file named by BENCH_USAGE_FILE.
  */
 import { writeFileSync } from "node:fs"
+import process from "node:process"
 
 const file = process.env.BENCH_USAGE_FILE
 if (file !== undefined) {
