@@ -76,6 +76,14 @@ if (wanted("cli_start")) {
       r.clients["node"]!.wallMs.toFixed(0)
     } ms, ${r.clients["helloasso"]!.rssMb.toFixed(0)} MB`
   )
+  record(
+    "cli_help_vs_node",
+    r.ratios["help"]!.wallMs,
+    "-",
+    `helloasso payments list --help (every command loaded) ${r.clients["help"]!.wallMs.toFixed(0)} ms, ${
+      r.clients["help"]!.rssMb.toFixed(0)
+    } MB`
+  )
 }
 if (wanted("cli_3k")) {
   const r = await Processes.cli3k()

@@ -8,7 +8,8 @@
  * - listing: 30,000 payments, pageSize 100: the raw floor (`rawFloor.mjs`), this library as built
  *   (`listLibrary.mjs`, prefetch 1) and with `{ concurrency: 8 }`.
  * - latency: the same listing with 20 ms of server latency per page, raw floor and library.
- * - cli start: `helloasso --version` (the bundled CLI, `pnpm build`) against `node -e 0`.
+ * - cli start: `helloasso --version` (the bundled CLI, `pnpm build`) against `node -e 0`; and `helloasso payments
+ *   list --help`, which loads every command.
  * - cli 3k: `helloasso payments list --format jsonl` of 3,000 payments against the raw floor printing the same lines.
  */
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
@@ -194,7 +195,9 @@ export const cliStart = (rounds = 10) => {
   requireBundle()
   return compare(rounds, [
     ["node", () => spawnNode(["-e", "0"])],
-    ["helloasso", () => spawnNode([cliBundle, "--version"])]
+    ["helloasso", () => spawnNode([cliBundle, "--version"])],
+    // every command loaded: what any command but --version pays before its first request
+    ["help", () => spawnNode([cliBundle, "payments", "list", "--help"])]
   ])
 }
 
