@@ -14,7 +14,7 @@ export interface Bar {
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
 
-export const svg = (title: string, bars: ReadonlyArray<Bar>): string => {
+export const svg = (title: string, note: string, bars: ReadonlyArray<Bar>): string => {
   const width = 720
   const left = 250
   const right = 90
@@ -41,14 +41,13 @@ export const svg = (title: string, bars: ReadonlyArray<Bar>): string => {
     `  <rect width="${width}" height="${height}" fill="#fff"/>`,
     `  <text x="16" y="26" font-size="15" font-weight="bold">${escape(title)}</text>`,
     `  ${rows.join("\n  ")}`,
-    `  <text x="16" y="${height - 12}" fill="#555">medians of interleaved runs, whole processes ` +
-    `(wall: dark, CPU user + system: light); written by pnpm bench</text>`,
+    `  <text x="16" y="${height - 12}" fill="#555">wall: dark, CPU (user + system): light; ${escape(note)}</text>`,
     `</svg>`,
     ""
   ].join("\n")
 }
 
-export const write = (file: string, title: string, bars: ReadonlyArray<Bar>): void => {
+export const write = (file: string, title: string, note: string, bars: ReadonlyArray<Bar>): void => {
   Fs.mkdirSync(Path.dirname(file), { recursive: true })
-  Fs.writeFileSync(file, svg(title, bars))
+  Fs.writeFileSync(file, svg(title, note, bars))
 }

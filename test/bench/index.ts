@@ -4,6 +4,7 @@
  * figures (listing, latency, cli) run what `pnpm build` made (`pnpm bench` builds first). `pnpm bench listing cli` runs the
  * benchmarks whose names start with those words; the listing writes docs/bench.svg.
  */
+import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Chart from "./chart.js"
@@ -42,7 +43,9 @@ if (wanted("listing")) {
   record("listing_c8_wall_vs_raw", r.ratios["concurrency8"]!.wallMs, "-", `{ concurrency: 8 } ${client(c8)}`)
   record("listing_c8_cpu_vs_raw", r.ratios["concurrency8"]!.cpuMs, "-", "CPU time, the same runs")
   record("listing_c8_rss_vs_raw", r.ratios["concurrency8"]!.rssMb, "-", "peak RSS, the same runs")
-  Chart.write(chartFile, "Listing 30,000 payments over loopback, pageSize 100 (pnpm bench)", [
+  const load = Os.loadavg()[0]!.toFixed(1)
+  const note = `medians of 5 interleaved rounds, whole processes; load average ${load} (${Os.cpus().length} cores)`
+  Chart.write(chartFile, "Listing 30,000 payments over loopback, pageSize 100 (pnpm bench)", note, [
     { label: "raw floor (undici + JSON.parse)", ...raw },
     { label: "library, streamByOrganization", ...library },
     { label: "library, { concurrency: 8 }", ...c8 }
