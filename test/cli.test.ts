@@ -1,8 +1,9 @@
 import { describe, expect, it, layer } from "@effect/vitest"
+import { CashOut } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeSimulatorServer } from "@helloasso-effect/node"
 import { parse } from "csv-parse/sync"
-import { Effect, Redacted } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -78,7 +79,7 @@ describe("helloasso CLI over loopback HTTP", () => {
           expect(rows.map((row) => [Number(row["id"]), Number(row["amount_cents"]), row["payer_last_name"]])).toEqual(
             expected.map((p) => [p.id, p.amount, p.payer?.lastName ?? ""])
           )
-          expect(rows.map((row) => Date.parse(row["date"]!))).toEqual(expected.map((p) => Date.parse(p.date)))
+          expect(rows.map((row) => Date.parse(row["date"]!))).toEqual(expected.map((p) => Date.parse(p.date!)))
         }), 30_000)
 
       it.effect("payments list --limit and the table format", () =>
@@ -125,6 +126,42 @@ describe("helloasso CLI over loopback HTTP", () => {
           )
         }), 30_000)
 
+      it.effect(
+        "cash-outs export writes a cash-out's JSON to a file and its CSV to stdout; an unknown one exits 4",
+        () =>
+          Effect.gen(function*() {
+            const { simulator } = yield* Server
+            const paidOut = (yield* simulator.listPayments()).filter((p) => p.idCashOut != null)
+            const cashOutId = paidOut[paidOut.length - 1]!.idCashOut!
+            const expected = paidOut.filter((p) => p.idCashOut === cashOutId).map((p) => p.id).sort()
+            const file = Path.join(tmp, "cash-out.json")
+            const [json, csv, missing] = yield* Effect.all([
+              cli(["cash-outs", "export", "--id", String(cashOutId), "--format", "json", "--output", file]),
+              cli(["cash-outs", "export", "--id", String(cashOutId)]),
+              cli(["cash-outs", "export", "--id", "1", "--format", "json"])
+            ], { concurrency: "unbounded" })
+            expect(json.code, json.stderr).toBe(0)
+            expect(json.stdout).toBe("")
+            expect(json.stderr).toMatch(
+              new RegExp(`^HelloAsso's JSON export of cash-out ${cashOutId} \\(\\d+ bytes\\) written to ${file}\n$`)
+            )
+            // the file is HelloAsso's JSON as received: the library's schema decodes it
+            const rows = yield* CashOut.decodeExport(Fs.readFileSync(file))
+            expect(rows.map((row) => Option.getOrThrow(row.paymentId)).sort()).toEqual(expected)
+            // csv to stdout by default: a BOM, a header, a line per payment
+            expect(csv.code, csv.stderr).toBe(0)
+            expect(csv.stderr).toBe("")
+            expect(csv.stdout.charCodeAt(0)).toBe(0xfeff)
+            const lines = csv.stdout.slice(1).split("\r\n").filter((line) => line !== "").map((line) => line.split(";"))
+            const idColumn = lines[0]!.indexOf("Numéro de paiement")
+            expect(lines.slice(1).map((line) => Number(line[idColumn])).sort()).toEqual(expected)
+            expect(missing.code).toBe(4)
+            expect(missing.stdout).toBe("")
+            expect(missing.stderr).toMatch(/^helloasso: not found: .*cash-out\/1\/export answered 404/)
+          }),
+        30_000
+      )
+
       it.effect("payments get shows a payment; an unknown one exits 4", () =>
         Effect.gen(function*() {
           const { simulator } = yield* Server
@@ -143,7 +180,7 @@ describe("helloasso CLI over loopback HTTP", () => {
         Effect.gen(function*() {
           const { simulator } = yield* Server
           const payment = (yield* simulator.listPayments({ states: ["Authorized"] }))
-            .find((p) => p.type === "Credit" && p.amount >= 1000)!
+            .find((p) => p.type === "Credit" && p.amount! >= 1000)!
           yield* resetLog
           const refused = yield* cli(["payments", "refund", String(payment.id), "--amount", "500"])
           expect(refused.code).toBe(2)

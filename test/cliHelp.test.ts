@@ -20,6 +20,7 @@ const LEAVES = [
   ["payments", "get"],
   ["payments", "refund"],
   ["payments", "export"],
+  ["cash-outs", "export"],
   ["notifications", "listen"],
   ["simulator", "serve"],
   ["demo"]
@@ -99,7 +100,7 @@ describe("help", () => {
       expect(results[2]!.stdout).toContain("$ helloasso payments get [options] <id>")
       // a repeatable option is not shown as required
       expect(results[0]!.stdout).not.toMatch(/\$ helloasso payments list .*--state/)
-    }))
+    }), 60_000)
 })
 
 describe("error lines", () => {

@@ -58,7 +58,7 @@ const refundable = (simulator: HelloAssoSimulator.Service) =>
     simulator.listPayments({ states: ["Authorized"] }),
     (payments) =>
       payments.filter((p) =>
-        p.type === "Credit" && p.amount >= 1000 && (p.refundOperations ?? []).length === 0 &&
+        p.type === "Credit" && p.amount! >= 1000 && (p.refundOperations ?? []).length === 0 &&
         (p.amountTip ?? 0) === 0
       )
   )
@@ -159,6 +159,45 @@ describe("helloasso CLI: outputs and refunds", () => {
             // neither the final name nor a temporary file is left behind
             expect(Fs.readdirSync(dir)).toEqual(["old.xlsx"])
             expect(Fs.readFileSync(replaced, "utf8")).toBe("last month's export")
+          }),
+        60_000
+      )
+
+      it.effect(
+        "cash-outs export: --output and --id checked before any request; a failed export leaves no file",
+        () =>
+          Effect.gen(function*() {
+            const { simulator } = yield* Server
+            const cashOutId = (yield* simulator.listPayments()).find((p) => p.idCashOut != null)!.idCashOut!
+            const dir = fresh()
+            const created = Path.join(dir, "new.xlsx")
+            const replaced = Path.join(dir, "old.xlsx")
+            Fs.writeFileSync(replaced, "last month's cash-out")
+            yield* resetLog
+            const [missingDir, badId] = yield* cliAll([
+              ["cash-outs", "export", "--id", String(cashOutId), "--output", "/nonexistent/dir/x.csv"],
+              ["cash-outs", "export", "--id", "0", "--output", Path.join(dir, "zero.csv")]
+            ])
+            expect(yield* requests).toEqual([])
+            for (const result of [missingDir, badId]) {
+              expect(result.code, result.stderr).toBe(2)
+              expectCleanError(result.stderr)
+            }
+            expect(missingDir.stderr).toContain("--output /nonexistent/dir/x.csv")
+            expect(missingDir.stderr).toMatch(/does not exist/)
+            expect(badId.stderr).toBe("helloasso: cash-outs export: --id must be an integer from 1 to 2147483647\n")
+            const results = yield* cliAll([
+              ["cash-outs", "export", "--id", String(cashOutId), "--format", "xlsx", "--output", created],
+              ["cash-outs", "export", "--id", String(cashOutId), "--format", "xlsx", "--output", replaced]
+            ])
+            for (const result of results) {
+              expect(result.code).toBe(7)
+              expectCleanError(result.stderr)
+              expect(result.stderr).toMatch(/406/)
+            }
+            // neither the final name nor a temporary file is left behind
+            expect(Fs.readdirSync(dir)).toEqual(["old.xlsx"])
+            expect(Fs.readFileSync(replaced, "utf8")).toBe("last month's cash-out")
           }),
         60_000
       )
@@ -290,13 +329,13 @@ describe("helloasso CLI: outputs and refunds", () => {
           const part = yield* cli(["payments", "refund", id, "--amount", "300", "--yes"])
           expect(part.code, part.stderr).toBe(0)
           expect(part.stderr).toContain(`3,00 € of payment ${id}`)
-          expect(part.stderr).toContain(`${euros(payment.amount)} not refunded yet`)
-          expect(part.stderr).toContain(`${euros(payment.amount - 300)} will remain`)
+          expect(part.stderr).toContain(`${euros(payment.amount!)} not refunded yet`)
+          expect(part.stderr).toContain(`${euros(payment.amount! - 300)} will remain`)
           yield* resetLog
           const full = yield* cli(["payments", "refund", id, "--full", "--yes"])
           expect(full.code, full.stderr).toBe(0)
-          expect(full.stderr).toContain(`all that remains, ${euros(payment.amount - 300)}, of payment ${id}`)
-          expect(full.stdout).toContain(`${euros(payment.amount - 300)} of payment ${id}, Processed`)
+          expect(full.stderr).toContain(`all that remains, ${euros(payment.amount! - 300)}, of payment ${id}`)
+          expect(full.stdout).toContain(`${euros(payment.amount! - 300)} of payment ${id}, Processed`)
           // the payment was read first, then refunded without an amount: HelloAsso's full refund
           const log = (yield* requests).filter((e) => e.endpoint === "get" || e.endpoint === "refund")
           expect(log.map((e) => e.endpoint)).toEqual(["get", "refund"])
@@ -346,7 +385,7 @@ describe("helloasso CLI: outputs and refunds", () => {
                 })
               })
             )
-            const remaining = `${(payment.amount / 100).toFixed(2).replace(".", ",")} €`
+            const remaining = `${(payment.amount! / 100).toFixed(2).replace(".", ",")} €`
             expect(output).toContain(`Refund 1,00 € of payment ${payment.id} (`)
             expect(output).toContain(`${remaining} not refunded yet`)
             expect(output).toContain("will remain")
@@ -362,6 +401,7 @@ describe("helloasso CLI: outputs and refunds", () => {
           Effect.gen(function*() {
             const commands = [
               ...["list", "search", "get", "refund", "export"].map((command) => ["payments", command]),
+              ["cash-outs", "export"],
               ["demo"]
             ]
             const helps = yield* cliAll(commands.map((command) => [...command, "--help"]))

@@ -1,10 +1,11 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { cashOutOf } from "./examples/cashOut.js"
 import { exportToFile } from "./examples/exportCsv.js"
 import { membershipsPage, refundsOfJune } from "./examples/list.js"
 import { refundPart } from "./examples/refund.js"
@@ -31,7 +32,7 @@ describe("README examples", () => {
       const form = simulator.forms.find((f) => f.formType === "Membership")!
       const page = yield* membershipsPage(simulator.organization.slug, form.formSlug)
       expect(page.data.length).toBe(50)
-      expect(page.pagination.continuationToken._tag).toBe("Some")
+      expect(Option.flatMap(page.pagination, (p) => p.continuationToken)._tag).toBe("Some")
     }).pipe(Effect.provide(Simulated)))
 
   it.effect("resume: a failed sync resumes from the error's token, nothing lost or doubled", () =>
@@ -60,6 +61,21 @@ describe("README examples", () => {
       expect(lines.length - 1).toBe((yield* simulator.listPayments({ states: ["Authorized"] })).length)
     }).pipe(Effect.provide(Simulated), Effect.provide(NodeFileSystem.layer)))
 
+  it.effect("cash-out: the bank transfer a payment was part of, its total and its payments", () =>
+    Effect.gen(function*() {
+      const simulator = yield* Simulator
+      const all = yield* simulator.listPayments()
+      const paid = all.find((p) => p.cashOutState === "CashedOut")!
+      const found = Option.getOrThrow(yield* cashOutOf(simulator.organization.slug, paid.id))
+      const same = all.filter((p) => p.idCashOut === paid.idCashOut)
+      expect(found.cashOutId).toBe(paid.idCashOut)
+      expect([...found.paymentIds].sort()).toEqual(same.map((p) => p.id).sort())
+      // the tips go to HelloAsso
+      expect(found.total).toBe(same.reduce((sum, p) => sum + p.amount! - (p.amountTip ?? 0), 0))
+      const notYet = all.find((p) => p.cashOutState === "MoneyIn")!
+      expect(yield* cashOutOf(simulator.organization.slug, notYet.id)).toEqual(Option.none())
+    }).pipe(Effect.provide(Simulated)))
+
   it.effect("search: every payment of a payer", () =>
     Effect.gen(function*() {
       const simulator = yield* Simulator
@@ -72,7 +88,7 @@ describe("README examples", () => {
     Effect.gen(function*() {
       const simulator = yield* Simulator
       const all = yield* simulator.listPayments()
-      const ok = all.filter((p) => p.state === "Authorized" && p.type === "Credit" && p.amount >= 1000)
+      const ok = all.filter((p) => p.state === "Authorized" && p.type === "Credit" && p.amount! >= 1000)
       expect(yield* refundPart(ok[0]!.id, 500)).toMatch(/^refund #\d+: 500 cents, Processed$/)
       const offline = all.find((p) => p.type === "Offline")!
       expect(yield* refundPart(offline.id, 500)).toMatch(/^refused by HelloAsso \(code 108\)/)

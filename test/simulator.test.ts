@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Payment } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
-import { Duration, Effect, Fiber, Redacted, Schema, TestClock } from "effect"
+import { Duration, Effect, Fiber, Option, Redacted, Schema, TestClock } from "effect"
 import type { RawApi } from "./support/rawApi.js"
 import { inMemory, transports } from "./support/rawApi.js"
 
@@ -173,7 +173,7 @@ describe.each(transports)("simulator over $name", ({ make }) => {
         const api = yield* make({ payments: 40 })
         const token = yield* api.token
         const dates = (pages: ReadonlyArray<any>) =>
-          pages.flatMap((page) => decodePage(page).data.map((p) => p.date.epochMillis))
+          pages.flatMap((page) => decodePage(page).data.map((p) => Option.getOrThrow(p.date).epochMillis))
         const desc = dates(yield* allPages(api, `${org(api)}/payments`, { pageSize: 7 }, token))
         expect(desc).toEqual([...desc].sort((a, b) => b - a))
         const asc = dates(yield* allPages(api, `${org(api)}/payments`, { pageSize: 7, sortOrder: "Asc" }, token))
@@ -186,7 +186,9 @@ describe.each(transports)("simulator over $name", ({ make }) => {
         const token = yield* api.token
         const pages = yield* allPages(api, `${org(api)}/payments`, { pageSize: 9, sortField: "UpdateDate" }, token)
         const updated = pages.flatMap((page) =>
-          decodePage(page).data.map((p) => p.meta.pipe((m) => m._tag === "Some" ? m.value.updatedAt.epochMillis : 0))
+          decodePage(page).data.map((p) =>
+            p.meta.pipe((m) => m._tag === "Some" ? Option.getOrThrow(m.value.updatedAt).epochMillis : 0)
+          )
         )
         expect(updated).toEqual([...updated].sort((a, b) => b - a))
         expect(new Set(ids(pages)).size).toBe(60)
@@ -304,7 +306,7 @@ describe.each(transports)("simulator over $name", ({ make }) => {
         const token = yield* api.token
         const path = `${org(api)}/payments/search`
         const all = yield* api.sim.searchPayments()
-        const tipped = all.find((p) => p.refundOperations !== undefined && p.amount > 0)!
+        const tipped = all.find((p) => p.refundOperations !== undefined && p.amount! > 0)!
         const byAmount = yield* allPages(api, path, { amount: tipped.amount, pageSize: 100 }, token)
         expect(ids(byAmount)).toContain(tipped.id)
         const byTypes = yield* allPages(api, path, { formTypes: ["Donation", "Shop"], pageSize: 100 }, token)
@@ -363,14 +365,14 @@ describe.each(transports)("simulator over $name", ({ make }) => {
       Effect.gen(function*() {
         const api = yield* make({ payments: 100 })
         const token = yield* api.token
-        const payment = (yield* authorized(api)).find((p) => p.amount >= 1000)!
+        const payment = (yield* authorized(api)).find((p) => p.amount! >= 1000)!
         const partial = yield* api.request("POST", `/payments/${payment.id}/refund`, {
           params: { amount: 500, comment: "Trop-perçu", sendRefundMail: false },
           token
         })
         expect(partial.status).toBe(200)
         const operation = Schema.decodeUnknownSync(Payment.RefundOperation)(partial.json)
-        expect(operation).toMatchObject({ amount: 500, paymentId: payment.id })
+        expect(operation).toMatchObject({ amount: Option.some(500), paymentId: Option.some(payment.id) })
         expect(partial.json.sendRefundMail).toBe(false)
         const afterPartial = yield* api.request("GET", `/payments/${payment.id}`, { token })
         expect(afterPartial.json.state).toBe("Authorized")
@@ -380,7 +382,7 @@ describe.each(transports)("simulator over $name", ({ make }) => {
           token
         })
         expect(rest.status).toBe(200)
-        expect(rest.json.amount).toBe(payment.amount - 500)
+        expect(rest.json.amount).toBe(payment.amount! - 500)
         const after = yield* api.request("GET", `/payments/${payment.id}`, { token })
         expect(after.json.state).toBe("Refunded")
         expect(after.json.cashOutState).toBe("Refunded")
@@ -409,11 +411,11 @@ describe.each(transports)("simulator over $name", ({ make }) => {
           api.request("POST", `/payments/${id}/refund`, { params, token })
         const refused = all.find((p) => p.state === "Refused")!
         const offline = all.find((p) => p.type === "Offline")!
-        const ok = (yield* authorized(api)).find((p) => p.amount >= 1000)!
+        const ok = (yield* authorized(api)).find((p) => p.amount! >= 1000)!
         const cases = [
           [yield* refund(refused.id), 409, 113],
           [yield* refund(offline.id), 400, 108],
-          [yield* refund(ok.id, { amount: ok.amount + 1 }), 400, 111],
+          [yield* refund(ok.id, { amount: ok.amount! + 1 }), 400, 111],
           [yield* refund(ok.id, { amount: 100, cancelOrder: true }), 400, 117]
         ] as const
         for (const [response, status, code] of cases) {
@@ -481,6 +483,67 @@ describe.each(transports)("simulator over $name", ({ make }) => {
         })
         expect(xlsx.status).toBe(406)
         expect(xlsx.text).toContain("text/csv")
+      }))
+
+    it.scoped("exports a cash-out as JSON or CSV; 404 unknown, 400 not an id, 403 another organization, XLSX 406", () =>
+      Effect.gen(function*() {
+        const api = yield* make({ payments: 500 })
+        const token = yield* api.token
+        const paidOut = (yield* api.sim.listPayments()).filter((p) => p.idCashOut != null)
+        const cashOutId = paidOut[0]!.idCashOut!
+        const path = (id: string | number, slug = api.sim.organization.slug) =>
+          `/organizations/${slug}/cash-out/${id}/export`
+        const json = yield* api.request("GET", path(cashOutId), { token, headers: { accept: "application/json" } })
+        expect(json.status).toBe(200)
+        expect(json.headers["content-type"]).toContain("application/json")
+        expect(json.json.map((row: any) => row.paymentId).sort()).toEqual(
+          paidOut.filter((p) => p.idCashOut === cashOutId).map((p) => p.id).sort()
+        )
+        // the spec's row, every field of CashoutExportRowModel (the payer's company only when there is one)
+        const fields = json.json.map((row: object) => Object.keys(row).filter((key) => key !== "payerCompany").sort())
+        expect(new Set(fields.map(String)).size).toBe(1)
+        expect(fields[0]).toEqual([
+          "campaignName",
+          "campaignType",
+          "cashOutDate",
+          "cashOutId",
+          "credit",
+          "debit",
+          "designation",
+          "operationType",
+          "orderId",
+          "payerEmail",
+          "payerFirstName",
+          "payerLastName",
+          "payerSiren",
+          "paymentDate",
+          "paymentId",
+          "paymentMethod",
+          "paymentStatus"
+        ])
+        // amounts in euros
+        const payment = paidOut.find((p) => p.id === json.json[0].paymentId)!
+        expect(json.json[0].credit).toBe((payment.amount! - (payment.amountTip ?? 0)) / 100)
+        const csv = yield* api.request("GET", path(cashOutId), { token, headers: { accept: "text/csv" } })
+        expect(csv.status).toBe(200)
+        expect(csv.headers["content-type"]).toContain("text/csv")
+        expect(csv.text.charCodeAt(0)).toBe(0xfeff)
+        expect(csv.text.split("\r\n").filter((line) => line !== "").length).toBe(json.json.length + 1)
+        const unknown = yield* api.request("GET", path(1), { token })
+        expect(unknown.status).toBe(404)
+        expect(unknown.json.errors[0].code).toBe("NotFound")
+        const notAnId = yield* api.request("GET", path("abc"), { token })
+        expect(notAnId.status).toBe(400)
+        expect(Object.keys(notAnId.json.errors)).toEqual(["cashOutId"])
+        const other = yield* api.request("GET", path(cashOutId, api.sim.otherClient.organization), { token })
+        expect(other.status).toBe(403)
+        const xlsx = yield* api.request("GET", path(cashOutId), {
+          token,
+          headers: { accept: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }
+        })
+        expect(xlsx.status).toBe(406)
+        expect((yield* api.request("GET", path(cashOutId))).status).toBe(401)
+        expect((yield* api.sim.requests).at(-1)!.endpoint).toBe("exportCashOut")
       }))
   })
 
@@ -670,9 +733,9 @@ describe("simulator in memory", () => {
       for (const state of Payment.PaymentState.known) expect(states).toContain(state)
       expect(all.some((p) => /[éèêëïîôüç]/i.test(`${p.payer!.firstName}${p.payer!.lastName}`))).toBe(true)
       expect(all.some((p) => p.payer!.lastName!.includes("'"))).toBe(true)
-      expect(all.some((p) => p.date.endsWith("+01:00"))).toBe(true)
-      expect(all.some((p) => p.date.endsWith("+02:00"))).toBe(true)
-      expect(all.every((p) => /\.\d{7}\+0[12]:00$/.test(p.date))).toBe(true)
+      expect(all.some((p) => p.date!.endsWith("+01:00"))).toBe(true)
+      expect(all.some((p) => p.date!.endsWith("+02:00"))).toBe(true)
+      expect(all.every((p) => /\.\d{7}\+0[12]:00$/.test(p.date!))).toBe(true)
       expect(all.some((p) => (p.amountTip ?? 0) > 0)).toBe(true)
       expect(all.some((p) => (p.installmentNumber ?? 0) > 1)).toBe(true)
       expect(all.some((p) => p.type === "Offline" && p.paymentOffLineMean !== undefined)).toBe(true)

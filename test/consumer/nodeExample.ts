@@ -1,20 +1,11 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Payments } from "@helloasso-effect/core"
-import { NodeHelloAsso, NodeSimulatorServer } from "@helloasso-effect/node"
-import { Console, Effect, Layer, Stream } from "effect"
+import { NodeSimulatorServer } from "@helloasso-effect/node"
+import { Console, Effect, Stream } from "effect"
 
-// The simulator on a loopback port, and the Node client (undici) pointed at it.
+// The simulator on a loopback port, and the Node client (undici) connected to it as the simulated association.
 // For the real API: NodeHelloAsso.layerConfig() reads HELLOASSO_CLIENT_ID and HELLOASSO_CLIENT_SECRET.
-const Simulator = NodeSimulatorServer.layer({ payments: 300 })
-const Client = Layer.unwrapEffect(
-  Effect.map(NodeSimulatorServer.NodeSimulatorServer, (server) =>
-    NodeHelloAsso.layer({
-      apiUrl: server.apiUrl,
-      tokenUrl: server.tokenUrl,
-      clientId: server.simulator.credentials.clientId,
-      clientSecret: server.simulator.credentials.clientSecret
-    }))
-)
+const SimulatedHelloAsso = NodeSimulatorServer.layerHelloAsso({ payments: 300 })
 
 Effect.gen(function*() {
   const server = yield* NodeSimulatorServer.NodeSimulatorServer
@@ -24,6 +15,6 @@ Effect.gen(function*() {
   )
   yield* Console.log(`listed ${count} payments`)
 }).pipe(
-  Effect.provide(Client.pipe(Layer.provideMerge(Simulator))),
+  Effect.provide(SimulatedHelloAsso),
   NodeRuntime.runMain
 )

@@ -16,7 +16,7 @@ export const refundsOfJune = (organizationSlug: string) =>
     return page.data
   })
 
-/** One page of one form's payments; `page.pagination.continuationToken` points at the next. */
+/** One page of one form's payments; the `continuationToken` of `page.pagination` (an Option) points at the next. */
 export const membershipsPage = (organizationSlug: string, formSlug: string) =>
   Effect.gen(function*() {
     const payments = yield* Payments.Payments

@@ -36,7 +36,11 @@ describe("notificationRoutes", () => {
       const second = yield* simulator.addPayment({ amount: 1000 })
       yield* HelloAssoSimulator.withTestClock(simulator.awaitDeliveries)
       // delivered twice, acted on once
-      expect(seen.map((p) => [p.id, p.amount, p.state])).toEqual([[first, 2500, "Authorized"]])
+      expect(seen.map((p) => [p.id, p.amount, p.state])).toEqual([[
+        first,
+        Option.some(2500),
+        Option.some("Authorized")
+      ]])
       // the dropped notification's payment is there all the same: a periodic listing catches what never arrives
       const latest = yield* payments.listByOrganization({ organizationSlug: simulator.organization.slug, pageSize: 5 })
       expect(latest.data.map((p) => p.id)).toContain(second)

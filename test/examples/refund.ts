@@ -1,5 +1,8 @@
 import { Payments } from "@helloasso-effect/core"
-import { Effect, Redacted } from "effect"
+import { Effect, Option, Redacted } from "effect"
+
+// HelloAsso may leave any field but the id out: those are Options
+const shown = Option.getOrElse(() => "?")
 
 /**
  * Refunds part of a payment (amounts are in cents), and says what happened in each case a treasurer must
@@ -14,7 +17,7 @@ export const refundPart = (paymentId: number, cents: number, mfaToken?: string) 
       comment: "Trop-perçu",
       mfa: mfaToken === undefined ? undefined : { accessToken: Redacted.make(mfaToken) }
     })
-    return `refund #${operation.id}: ${operation.amount} cents, ${operation.state}`
+    return `refund #${operation.id}: ${shown(operation.amount)} cents, ${shown(operation.state)}`
   }).pipe(
     Effect.catchTags({
       // HelloAsso refused: nothing was refunded
@@ -31,7 +34,7 @@ export const refundPart = (paymentId: number, cents: number, mfaToken?: string) 
             payments.get(error.paymentId, { withFailedRefundOperation: true }),
             (detail) =>
               `outcome unknown; refund operations now: ${
-                detail.refundOperations.map((op) => `${op.amount} ${op.state}`).join(", ") || "none"
+                detail.refundOperations.map((op) => `${shown(op.amount)} ${shown(op.state)}`).join(", ") || "none"
               }`
           )),
       HttpError: (error) => Effect.succeed(error.reason === "NotFound" ? `no payment ${paymentId}` : error.message)

@@ -14,7 +14,7 @@ describe("totalCollected", () => {
     Effect.gen(function*() {
       const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
       const authorized = yield* simulator.listPayments({ states: ["Authorized"] })
-      const expected = authorized.reduce((cents, payment) => cents + payment.amount, 0)
+      const expected = authorized.reduce((cents, payment) => cents + (payment.amount ?? 0), 0)
       expect(yield* totalCollected(simulator.organization.slug)).toBe(expected)
     }).pipe(Effect.provide(TestHelloAsso)))
 
@@ -28,7 +28,7 @@ describe("totalCollected", () => {
         { endpoint: "listByOrganization", probability: 0.1, fault: HelloAssoSimulator.fault.status(503) }
       ])
       const authorized = yield* simulator.listPayments({ states: ["Authorized"] })
-      const expected = authorized.reduce((cents, payment) => cents + payment.amount, 0)
+      const expected = authorized.reduce((cents, payment) => cents + (payment.amount ?? 0), 0)
       expect(yield* HelloAssoSimulator.withTestClock(totalCollected(simulator.organization.slug))).toBe(expected)
       expect((yield* simulator.stats).faultsInjected).toBeGreaterThan(0)
     }).pipe(Effect.provide(TestHelloAsso)))

@@ -329,10 +329,7 @@ describe("bad input over loopback HTTP (undici)", () => {
       Effect.scoped(Effect.gen(function*() {
         const server = yield* NodeSimulatorServer.make({ payments: 10 })
         const client = NodeHelloAsso.layer({
-          apiUrl: server.apiUrl,
-          tokenUrl: server.tokenUrl,
-          clientId: server.simulator.credentials.clientId,
-          clientSecret: server.simulator.credentials.clientSecret,
+          ...server.clientOptions,
           timeout: "3 seconds",
           retry: { maxRetries: 0 }
         })

@@ -165,13 +165,7 @@ describe("pagination oracle", () => {
         Effect.runPromise(
           Effect.scoped(Effect.gen(function*() {
             const server = yield* NodeSimulatorServer.make({ payments: c.size, seed: c.seed })
-            const client = NodeHelloAsso.layer({
-              apiUrl: server.apiUrl,
-              tokenUrl: server.tokenUrl,
-              clientId: server.simulator.credentials.clientId,
-              clientSecret: server.simulator.credentials.clientSecret,
-              ...fastRetries(c.maxRetries)
-            })
+            const client = NodeHelloAsso.layer({ ...server.clientOptions, ...fastRetries(c.maxRetries) })
             yield* check(c).pipe(
               Effect.provide(
                 Layer.merge(client, Layer.succeed(HelloAssoSimulator.HelloAssoSimulator, server.simulator))

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import { HelloAssoError, Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeHelloAsso, NodeSimulatorServer } from "@helloasso-effect/node"
-import { Effect, Exit, FastCheck as fc, Layer, Redacted } from "effect"
-import type { Scope } from "effect"
+import { Effect, Exit, FastCheck as fc, Redacted } from "effect"
+import type { Layer } from "effect"
 import { figures, runs } from "../support/figures.js"
 
 /**
@@ -22,27 +22,14 @@ type Transport = (
 
 const inMemory: Transport = (options) => HelloAssoSimulator.layerHelloAsso({ ...options, client: clientOptions })
 
-const loopback: Transport = (options) =>
-  Layer.unwrapScoped(
-    Effect.map(NodeSimulatorServer.make(options), (server) =>
-      Layer.merge(
-        NodeHelloAsso.layer({
-          apiUrl: server.apiUrl,
-          tokenUrl: server.tokenUrl,
-          clientId: server.simulator.credentials.clientId,
-          clientSecret: server.simulator.credentials.clientSecret,
-          ...clientOptions
-        }),
-        Layer.succeed(HelloAssoSimulator.HelloAssoSimulator, server.simulator)
-      )) as Effect.Effect<Layer.Layer<Payments.Payments | HelloAssoSimulator.HelloAssoSimulator>, unknown, Scope.Scope>
-  )
+const loopback: Transport = (options) => NodeSimulatorServer.layerHelloAsso({ ...options, client: clientOptions })
 
 const transports = [["in memory", inMemory], ["loopback HTTP", loopback]] as const
 
 const refundable = Effect.flatMap(HelloAssoSimulator.HelloAssoSimulator, (simulator) =>
   Effect.map(
     simulator.listPayments({ states: ["Authorized"] }),
-    (list) => list.filter((p) => p.type === "Credit" && p.amount >= 200).map((p) => p.id)
+    (list) => list.filter((p) => p.type === "Credit" && p.amount! >= 200).map((p) => p.id)
   ))
 
 /** The fault points, and what the caller must learn from each. */

@@ -13,13 +13,7 @@ const stats = figures()
 afterAll(() => stats.print("interruption, timeouts, transport safety"))
 
 const clientFor = (server: NodeSimulatorServer.Service, options: HelloAsso.Options = {}) =>
-  NodeHelloAsso.layer({
-    apiUrl: server.apiUrl,
-    tokenUrl: server.tokenUrl,
-    clientId: server.simulator.credentials.clientId,
-    clientSecret: server.simulator.credentials.clientSecret,
-    ...options
-  })
+  NodeHelloAsso.layer({ ...server.clientOptions, ...options })
 
 const waitFor = (condition: Effect.Effect<boolean>, attempts = 200) =>
   Effect.gen(function*() {

@@ -27,7 +27,6 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { DecodeError } from "./HelloAssoError.js"
-import type * as Codec from "./internal/codec.js"
 import * as internalDecode from "./internal/notifications/decode.js"
 import * as internalHttpApp from "./internal/notifications/httpApp.js"
 import * as models from "./internal/notifications/models.js"
@@ -92,15 +91,13 @@ export type FormState = typeof FormState.Type
  * @since 0.2.0
  * @category models
  */
-export interface OrderAmount extends Schema.Struct.Type<Codec.SchemaFields<typeof models.OrderAmountFields>> {}
+export interface OrderAmount extends Schema.Struct.Type<typeof models.OrderAmountFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface OrderAmountEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.OrderAmountFields>>
-{}
+export interface OrderAmountEncoded extends Schema.Struct.Encoded<typeof models.OrderAmountFields> {}
 
 /**
  * The amounts of an order, in cents: `total`, `vat`, `discount`.
@@ -114,13 +111,13 @@ export const OrderAmount: Schema.Schema<OrderAmount, OrderAmountEncoded> = model
  * @since 0.2.0
  * @category models
  */
-export interface ItemUser extends Schema.Struct.Type<Codec.SchemaFields<typeof models.ItemUserFields>> {}
+export interface ItemUser extends Schema.Struct.Type<typeof models.ItemUserFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface ItemUserEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.ItemUserFields>> {}
+export interface ItemUserEncoded extends Schema.Struct.Encoded<typeof models.ItemUserFields> {}
 
 /**
  * The person an item is for (a participant, a member), who may differ from the payer.
@@ -134,15 +131,13 @@ export const ItemUser: Schema.Schema<ItemUser, ItemUserEncoded> = models.ItemUse
  * @since 0.2.0
  * @category models
  */
-export interface ItemDiscount extends Schema.Struct.Type<Codec.SchemaFields<typeof models.ItemDiscountFields>> {}
+export interface ItemDiscount extends Schema.Struct.Type<typeof models.ItemDiscountFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface ItemDiscountEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.ItemDiscountFields>>
-{}
+export interface ItemDiscountEncoded extends Schema.Struct.Encoded<typeof models.ItemDiscountFields> {}
 
 /**
  * A discount applied to an item: its promo `code` and `amount` in cents.
@@ -156,15 +151,13 @@ export const ItemDiscount: Schema.Schema<ItemDiscount, ItemDiscountEncoded> = mo
  * @since 0.2.0
  * @category models
  */
-export interface ItemCustomField extends Schema.Struct.Type<Codec.SchemaFields<typeof models.ItemCustomFieldFields>> {}
+export interface ItemCustomField extends Schema.Struct.Type<typeof models.ItemCustomFieldFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface ItemCustomFieldEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.ItemCustomFieldFields>>
-{}
+export interface ItemCustomFieldEncoded extends Schema.Struct.Encoded<typeof models.ItemCustomFieldFields> {}
 
 /**
  * An answer to a custom field of the form.
@@ -178,13 +171,13 @@ export const ItemCustomField: Schema.Schema<ItemCustomField, ItemCustomFieldEnco
  * @since 0.2.0
  * @category models
  */
-export interface ItemOption extends Schema.Struct.Type<Codec.SchemaFields<typeof models.ItemOptionFields>> {}
+export interface ItemOption extends Schema.Struct.Type<typeof models.ItemOptionFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface ItemOptionEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.ItemOptionFields>> {}
+export interface ItemOptionEncoded extends Schema.Struct.Encoded<typeof models.ItemOptionFields> {}
 
 /**
  * An option (extra) bought with an item.
@@ -198,15 +191,13 @@ export const ItemOption: Schema.Schema<ItemOption, ItemOptionEncoded> = models.I
  * @since 0.2.0
  * @category models
  */
-export interface SharePayment extends Schema.Struct.Type<Codec.SchemaFields<typeof models.SharePaymentFields>> {}
+export interface SharePayment extends Schema.Struct.Type<typeof models.SharePaymentFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface SharePaymentEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.SharePaymentFields>>
-{}
+export interface SharePaymentEncoded extends Schema.Struct.Encoded<typeof models.SharePaymentFields> {}
 
 /**
  * A payment an item is paid by, with the share of it assigned to the item (cents).
@@ -220,13 +211,13 @@ export const SharePayment: Schema.Schema<SharePayment, SharePaymentEncoded> = mo
  * @since 0.2.0
  * @category models
  */
-export interface OrderItem extends Schema.Struct.Type<Codec.SchemaFields<typeof models.OrderItemFields>> {}
+export interface OrderItem extends Schema.Struct.Type<typeof models.OrderItemFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface OrderItemEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.OrderItemFields>> {}
+export interface OrderItemEncoded extends Schema.Struct.Encoded<typeof models.OrderItemFields> {}
 
 /**
  * An item of an order (`Statistics.OrderItem`): only `id` is required.
@@ -240,13 +231,13 @@ export const OrderItem: Schema.Schema<OrderItem, OrderItemEncoded> = models.Orde
  * @since 0.2.0
  * @category models
  */
-export interface ShareItem extends Schema.Struct.Type<Codec.SchemaFields<typeof models.ShareItemFields>> {}
+export interface ShareItem extends Schema.Struct.Type<typeof models.ShareItemFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface ShareItemEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.ShareItemFields>> {}
+export interface ShareItemEncoded extends Schema.Struct.Encoded<typeof models.ShareItemFields> {}
 
 /**
  * An item a payment of an order pays for, with the share of the payment assigned to it (cents).
@@ -260,15 +251,13 @@ export const ShareItem: Schema.Schema<ShareItem, ShareItemEncoded> = models.Shar
  * @since 0.2.0
  * @category models
  */
-export interface OrderPayment extends Schema.Struct.Type<Codec.SchemaFields<typeof models.OrderPaymentFields>> {}
+export interface OrderPayment extends Schema.Struct.Type<typeof models.OrderPaymentFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface OrderPaymentEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.OrderPaymentFields>>
-{}
+export interface OrderPaymentEncoded extends Schema.Struct.Encoded<typeof models.OrderPaymentFields> {}
 
 /**
  * A payment of an order (`Statistics.OrderPayment`): only `id` is required.
@@ -282,13 +271,13 @@ export const OrderPayment: Schema.Schema<OrderPayment, OrderPaymentEncoded> = mo
  * @since 0.2.0
  * @category models
  */
-export interface Order extends Schema.Struct.Type<Codec.SchemaFields<typeof models.OrderFields>> {}
+export interface Order extends Schema.Struct.Type<typeof models.OrderFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface OrderEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.OrderFields>> {}
+export interface OrderEncoded extends Schema.Struct.Encoded<typeof models.OrderFields> {}
 
 /**
  * An order as an `Order` notification carries it (`Statistics.OrderDetail`): only `id` is required, `items` and
@@ -303,13 +292,13 @@ export const Order: Schema.Schema<Order, OrderEncoded> = models.Order
  * @since 0.2.0
  * @category models
  */
-export interface Form extends Schema.Struct.Type<Codec.SchemaFields<typeof models.FormFields>> {}
+export interface Form extends Schema.Struct.Type<typeof models.FormFields> {}
 
 /**
  * @since 0.2.0
  * @category models
  */
-export interface FormEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.FormFields>> {}
+export interface FormEncoded extends Schema.Struct.Encoded<typeof models.FormFields> {}
 
 /**
  * A form as a `Form` notification carries it (a few fields of `Forms.FormPublicModel`, all optional).
@@ -354,17 +343,13 @@ export const OrganizationChange: Schema.Schema<OrganizationChange, OrganizationC
  * @since 0.2.0
  * @category notifications
  */
-export interface PaymentNotification
-  extends Schema.Struct.Type<Codec.SchemaFields<typeof models.PaymentNotificationFields>>
-{}
+export interface PaymentNotification extends Schema.Struct.Type<typeof models.PaymentNotificationFields> {}
 
 /**
  * @since 0.2.0
  * @category notifications
  */
-export interface PaymentNotificationEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.PaymentNotificationFields>>
-{}
+export interface PaymentNotificationEncoded extends Schema.Struct.Encoded<typeof models.PaymentNotificationFields> {}
 
 /**
  * A payment was made, refunded, refused or contested: `data` is the payment as `Payments.get` returns it, `metadata`
@@ -374,23 +359,19 @@ export interface PaymentNotificationEncoded
  * @category notifications
  */
 export const PaymentNotification: Schema.Schema<PaymentNotification, PaymentNotificationEncoded> =
-  models.PaymentNotificationCodec.schema
+  models.PaymentNotification
 
 /**
  * @since 0.2.0
  * @category notifications
  */
-export interface OrderNotification
-  extends Schema.Struct.Type<Codec.SchemaFields<typeof models.OrderNotificationFields>>
-{}
+export interface OrderNotification extends Schema.Struct.Type<typeof models.OrderNotificationFields> {}
 
 /**
  * @since 0.2.0
  * @category notifications
  */
-export interface OrderNotificationEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.OrderNotificationFields>>
-{}
+export interface OrderNotificationEncoded extends Schema.Struct.Encoded<typeof models.OrderNotificationFields> {}
 
 /**
  * An order was placed: `data` is the order with its items and payments.
@@ -398,24 +379,19 @@ export interface OrderNotificationEncoded
  * @since 0.2.0
  * @category notifications
  */
-export const OrderNotification: Schema.Schema<OrderNotification, OrderNotificationEncoded> =
-  models.OrderNotificationCodec.schema
+export const OrderNotification: Schema.Schema<OrderNotification, OrderNotificationEncoded> = models.OrderNotification
 
 /**
  * @since 0.2.0
  * @category notifications
  */
-export interface FormNotification
-  extends Schema.Struct.Type<Codec.SchemaFields<typeof models.FormNotificationFields>>
-{}
+export interface FormNotification extends Schema.Struct.Type<typeof models.FormNotificationFields> {}
 
 /**
  * @since 0.2.0
  * @category notifications
  */
-export interface FormNotificationEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.FormNotificationFields>>
-{}
+export interface FormNotificationEncoded extends Schema.Struct.Encoded<typeof models.FormNotificationFields> {}
 
 /**
  * A form was created or changed: `data` is the form.
@@ -423,23 +399,20 @@ export interface FormNotificationEncoded
  * @since 0.2.0
  * @category notifications
  */
-export const FormNotification: Schema.Schema<FormNotification, FormNotificationEncoded> =
-  models.FormNotificationCodec.schema
+export const FormNotification: Schema.Schema<FormNotification, FormNotificationEncoded> = models.FormNotification
 
 /**
  * @since 0.2.0
  * @category notifications
  */
-export interface OrganizationNotification
-  extends Schema.Struct.Type<Codec.SchemaFields<typeof models.OrganizationNotificationFields>>
-{}
+export interface OrganizationNotification extends Schema.Struct.Type<typeof models.OrganizationNotificationFields> {}
 
 /**
  * @since 0.2.0
  * @category notifications
  */
 export interface OrganizationNotificationEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof models.OrganizationNotificationFields>>
+  extends Schema.Struct.Encoded<typeof models.OrganizationNotificationFields>
 {}
 
 /**
@@ -449,7 +422,7 @@ export interface OrganizationNotificationEncoded
  * @category notifications
  */
 export const OrganizationNotification: Schema.Schema<OrganizationNotification, OrganizationNotificationEncoded> =
-  models.OrganizationNotificationCodec.schema
+  models.OrganizationNotification
 
 /**
  * A notification of an event type this version does not know: `raw` is the whole notification as parsed JSON.

@@ -3,6 +3,11 @@
  * endpoints with HelloAsso's auth, parameters, pagination, error shapes, refunds and MFA, over a deterministic
  * association generated from a seed (or explicit fixtures), with fault injection and a request log.
  *
+ * Its association is paid out monthly: the authorized payments of a month are cashed out on the 5th of the next
+ * (`cashOutState: "CashedOut"`, `cashOutDate`, `idCashOut`), and the cash-out export lists exactly the payments
+ * whose `idCashOut` names it, as JSON or CSV (XLSX answers 406). With fixtures, the cash-outs are the fixtures'
+ * `idCashOut` values.
+ *
  * It delivers notifications (webhooks) like HelloAsso: URLs registered through the API's notification endpoints
  * (`PUT /partners/me/api-notifications[/organizations/{organizationSlug}]`, or `setNotificationUrl`) receive a
  * signed `Payment` and `Order` notification when a refund is made or a payment is added (`addPayment`),
@@ -42,7 +47,8 @@ import type * as Payment from "./Payment.js"
 
 /**
  * The endpoints, as the request log and fault rules name them (`setNotificationUrl` and `deleteNotificationUrl`
- * since 0.2.0: `PUT` and `DELETE` on `/partners/me/api-notifications[/organizations/{organizationSlug}]`).
+ * since 0.2.0: `PUT` and `DELETE` on `/partners/me/api-notifications[/organizations/{organizationSlug}]`;
+ * `exportCashOut` since 0.3.0: `GET /organizations/{organizationSlug}/cash-out/{cashOutId}/export`).
  *
  * @since 0.1.0
  * @category models
@@ -499,6 +505,23 @@ export const httpClient: (simulator: Service) => HttpClient.HttpClient = interna
 export const httpClientOf: (app: HttpApp.Default<unknown, Scope.Scope>) => HttpClient.HttpClient = internal.httpClientOf
 
 /**
+ * What a client needs to reach a simulator as its association: base URLs and credentials, for `HelloAsso.layer`
+ * (or `NodeHelloAsso.layer`) with any other option added: `HelloAsso.layer({ ...clientOptions(sim), retry })`.
+ * `NodeSimulatorServer` gives the same for its loopback URLs.
+ *
+ * @since 0.3.0
+ * @category testing
+ */
+export const clientOptions = (
+  simulator: Pick<Service, "apiUrl" | "tokenUrl" | "credentials">
+): HelloAsso.Options & Required<Pick<HelloAsso.Options, "apiUrl" | "tokenUrl" | "clientId" | "clientSecret">> => ({
+  apiUrl: simulator.apiUrl,
+  tokenUrl: simulator.tokenUrl,
+  clientId: simulator.credentials.clientId,
+  clientSecret: simulator.credentials.clientSecret
+})
+
+/**
  * The client (`HelloAsso.layer`) wired to a new simulator in memory, and the simulator itself: what a test of
  * code that uses `Payments` needs. `client` options (timeouts, retries, ...) are passed to `HelloAsso.layer`.
  *
@@ -509,14 +532,7 @@ export const layerHelloAsso = (
   options: Options & { readonly client?: HelloAsso.Options | undefined } = {}
 ): Layer.Layer<HelloAsso.HelloAsso | HelloAssoSimulator, ConfigError.ConfigError> =>
   Layer.unwrapEffect(
-    Effect.map(HelloAssoSimulator, (simulator) =>
-      HelloAsso.layer({
-        apiUrl: simulator.apiUrl,
-        tokenUrl: simulator.tokenUrl,
-        clientId: simulator.credentials.clientId,
-        clientSecret: simulator.credentials.clientSecret,
-        ...options.client
-      }))
+    Effect.map(HelloAssoSimulator, (simulator) => HelloAsso.layer({ ...clientOptions(simulator), ...options.client }))
   ).pipe(
     Layer.provide(layerHttpClient),
     Layer.provideMerge(layer(options))

@@ -1,11 +1,16 @@
 /**
  * Schema codecs for every model of the HelloAsso payments endpoints.
  *
- * Representation rules, the same on every model:
- * - identity, money and time fields (`id`, `amount`, `date`, `state`, ...) are required;
- * - every other field, including every field the specs mark nullable, is an `Option`: absent and `null` both
- *   decode to `Option.none()`, and `none` encodes to an absent key;
- * - lists (`items`, `refundOperations`, a page's `data`) decode `null` or absent to an empty array;
+ Every model is a `Schema.Struct` whose `fields` are public: `Payment.fields`, `Payment.pick("id", "amount")`,
+ * `Schema.Struct({ ...Payment.fields, note: Schema.String })`, `Payment.make({ id })`.
+ *
+ * Representation rules, the same on every model. The specs mark no response field as required, and real payloads
+ * are sparse, so:
+ * - only what the library cannot work without is required: the `id` of an object it identifies, a page's `data`;
+ * - every other field is an `Option`: absent and `null` both decode to `Option.none()`, `none` encodes to an absent
+ *   key, and `make` defaults it to `none`;
+ * - lists (`items`, `refundOperations`) decode `null` or absent to an empty array, a page's `data: null` too, and a
+ *   page without `pagination` is the last one;
  * - amounts are integer cents (`Cents`), ids are branded integers (`PaymentId`, `OrderId`, ...);
  * - dates are `DateTime.Zoned` values that keep the offset HelloAsso sent (milliseconds precision);
  * - enums are open: a value the specs do not list decodes as a plain string instead of failing the page;
@@ -14,12 +19,12 @@
  * @since 0.1.0
  */
 import type * as DateTime from "effect/DateTime"
+import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Codec from "./internal/codec.js"
 import { Int32 } from "./internal/int32.js"
 import { IsoDateTime } from "./internal/isoDateTime.js"
 import * as openEnum from "./internal/openEnum.js"
-import { optionalList } from "./internal/schemaHelpers.js"
 
 // -----------------------------------------------------------------------------
 // scalars
@@ -31,7 +36,7 @@ import { optionalList } from "./internal/schemaHelpers.js"
  * @since 0.1.0
  * @category scalars
  */
-export const Cents = Int32.pipe(Schema.brand("Cents"))
+export const Cents = Codec.int32(Int32.pipe(Schema.brand("Cents")))
 
 /**
  * @since 0.1.0
@@ -52,7 +57,7 @@ export const IsoDate: Schema.Schema<DateTime.Zoned, string> = IsoDateTime
  * @since 0.1.0
  * @category ids
  */
-export const PaymentId = Int32.pipe(Schema.brand("PaymentId"))
+export const PaymentId = Codec.int32(Int32.pipe(Schema.brand("PaymentId")))
 
 /**
  * @since 0.1.0
@@ -64,7 +69,7 @@ export type PaymentId = typeof PaymentId.Type
  * @since 0.1.0
  * @category ids
  */
-export const OrderId = Int32.pipe(Schema.brand("OrderId"))
+export const OrderId = Codec.int32(Int32.pipe(Schema.brand("OrderId")))
 
 /**
  * @since 0.1.0
@@ -76,7 +81,7 @@ export type OrderId = typeof OrderId.Type
  * @since 0.1.0
  * @category ids
  */
-export const ItemId = Int32.pipe(Schema.brand("ItemId"))
+export const ItemId = Codec.int32(Int32.pipe(Schema.brand("ItemId")))
 
 /**
  * @since 0.1.0
@@ -88,7 +93,7 @@ export type ItemId = typeof ItemId.Type
  * @since 0.1.0
  * @category ids
  */
-export const RefundOperationId = Int32.pipe(Schema.brand("RefundOperationId"))
+export const RefundOperationId = Codec.int32(Int32.pipe(Schema.brand("RefundOperationId")))
 
 /**
  * @since 0.1.0
@@ -100,7 +105,7 @@ export type RefundOperationId = typeof RefundOperationId.Type
  * @since 0.1.0
  * @category ids
  */
-export const OrganizationId = Int32.pipe(Schema.brand("OrganizationId"))
+export const OrganizationId = Codec.int32(Int32.pipe(Schema.brand("OrganizationId")))
 
 /**
  * @since 0.1.0
@@ -112,7 +117,7 @@ export type OrganizationId = typeof OrganizationId.Type
  * @since 0.1.0
  * @category ids
  */
-export const FormId = Int32.pipe(Schema.brand("FormId"))
+export const FormId = Codec.int32(Int32.pipe(Schema.brand("FormId")))
 
 /**
  * @since 0.1.0
@@ -124,7 +129,7 @@ export type FormId = typeof FormId.Type
  * @since 0.1.0
  * @category ids
  */
-export const UserId = Int32.pipe(Schema.brand("UserId"))
+export const UserId = Codec.int32(Int32.pipe(Schema.brand("UserId")))
 
 /**
  * @since 0.1.0
@@ -136,7 +141,7 @@ export type UserId = typeof UserId.Type
  * @since 0.1.0
  * @category ids
  */
-export const CashOutId = Int32.pipe(Schema.brand("CashOutId"))
+export const CashOutId = Codec.int32(Int32.pipe(Schema.brand("CashOutId")))
 
 /**
  * @since 0.1.0
@@ -148,7 +153,7 @@ export type CashOutId = typeof CashOutId.Type
  * @since 0.1.0
  * @category ids
  */
-export const CheckoutIntentId = Int32.pipe(Schema.brand("CheckoutIntentId"))
+export const CheckoutIntentId = Codec.int32(Int32.pipe(Schema.brand("CheckoutIntentId")))
 
 /**
  * @since 0.1.0
@@ -442,65 +447,32 @@ export type SortOrder = typeof SortOrder.Type
 // models
 // -----------------------------------------------------------------------------
 
-// Each model is defined once, as codec fields: they give its Schema and the fast decoder the client uses.
-const date = Codec.date(IsoDateTime)
-const cents = Codec.int32(Cents)
-const int32 = Codec.int32(Int32)
-
-const MetaFields = {
-  createdAt: Codec.required(date),
-  updatedAt: Codec.required(date),
-  /** 2026 spec */
-  authorEmail: Codec.optional(Codec.string),
-  /** 2026 spec */
-  expiresAt: Codec.optional(date)
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Meta extends Schema.Struct.Type<Codec.SchemaFields<typeof MetaFields>> {}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface MetaEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof MetaFields>> {}
-
-const MetaCodec = Codec.struct("Meta", MetaFields)
-
 /**
  * Creation and update dates of a resource.
  *
  * @since 0.1.0
  * @category models
  */
-export const Meta: Schema.Schema<Meta, MetaEncoded> = MetaCodec.schema
-
-const PaginationFields = {
-  pageSize: Codec.required(int32),
-  /** -1 when the count was not computed. */
-  totalCount: Codec.required(int32),
-  pageIndex: Codec.required(int32),
-  /** -1 when the count was not computed. */
-  totalPages: Codec.required(int32),
-  continuationToken: Codec.optional(Codec.string)
-}
+export const Meta = Schema.Struct({
+  createdAt: Codec.optional(IsoDateTime),
+  updatedAt: Codec.optional(IsoDateTime),
+  /** 2026 spec */
+  authorEmail: Codec.optional(Schema.String),
+  /** 2026 spec */
+  expiresAt: Codec.optional(IsoDateTime)
+}).annotations({ identifier: "Meta" })
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Pagination extends Schema.Struct.Type<Codec.SchemaFields<typeof PaginationFields>> {}
+export interface Meta extends Schema.Schema.Type<typeof Meta> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaginationEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PaginationFields>> {}
-
-const PaginationCodec = Codec.struct("Pagination", PaginationFields)
+export interface MetaEncoded extends Schema.Schema.Encoded<typeof Meta> {}
 
 /**
  * The pagination block of a page. `totalCount` and `totalPages` are often -1 (not computed); the continuation
@@ -509,7 +481,27 @@ const PaginationCodec = Codec.struct("Pagination", PaginationFields)
  * @since 0.1.0
  * @category models
  */
-export const Pagination: Schema.Schema<Pagination, PaginationEncoded> = PaginationCodec.schema
+export const Pagination = Schema.Struct({
+  pageSize: Codec.optional(Int32),
+  /** -1 when the count was not computed. */
+  totalCount: Codec.optional(Int32),
+  pageIndex: Codec.optional(Int32),
+  /** -1 when the count was not computed. */
+  totalPages: Codec.optional(Int32),
+  continuationToken: Codec.optional(Schema.String)
+}).annotations({ identifier: "Pagination" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Pagination extends Schema.Schema.Type<typeof Pagination> {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface PaginationEncoded extends Schema.Schema.Encoded<typeof Pagination> {}
 
 /**
  * @since 0.1.0
@@ -517,7 +509,8 @@ export const Pagination: Schema.Schema<Pagination, PaginationEncoded> = Paginati
  */
 export interface Page<A> {
   readonly data: ReadonlyArray<A>
-  readonly pagination: Pagination
+  /** `none` when the body has none: the page is the last one. */
+  readonly pagination: Option.Option<Pagination>
 }
 
 /**
@@ -525,52 +518,35 @@ export interface Page<A> {
  * @category models
  */
 export interface PageEncoded<I> {
-  readonly data?: ReadonlyArray<I> | null | undefined
-  readonly pagination: PaginationEncoded
+  readonly data: ReadonlyArray<I> | null
+  readonly pagination?: PaginationEncoded | null | undefined
 }
 
-const pageFields = <A, I>(item: Codec.Codec<Schema.Schema<A, I>>) => ({
-  data: Codec.list(item),
-  pagination: Codec.required(PaginationCodec)
-})
+/**
+ * The schema of a page of `item`.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface PageSchema<S extends Schema.Schema.Any> extends
+  Schema.Struct<{
+    readonly data: Codec.NullableList<S>
+    readonly pagination: Codec.OptionalField<typeof Pagination>
+  }>
+{}
 
 /**
- * A page of results. `data: null` decodes to an empty page.
+ * A page of results. `data` must be there; `data: null` decodes to an empty page, and a body without `pagination`
+ * is a last page.
  *
  * @since 0.1.0
  * @category models
  */
-export const Page = <A, I, R>(item: Schema.Schema<A, I, R>): Schema.Schema<Page<A>, PageEncoded<I>, R> =>
+export const Page = <S extends Schema.Schema.Any>(item: S): PageSchema<S> =>
   Schema.Struct({
-    data: optionalList(item),
-    pagination: Pagination
+    data: Codec.nullableList(item),
+    pagination: Codec.optional(Pagination)
   })
-
-const PayerFields = {
-  email: Codec.optional(Codec.string),
-  address: Codec.optional(Codec.string),
-  city: Codec.optional(Codec.string),
-  zipCode: Codec.optional(Codec.string),
-  country: Codec.optional(Codec.string),
-  company: Codec.optional(Codec.string),
-  dateOfBirth: Codec.optional(date),
-  firstName: Codec.optional(Codec.string),
-  lastName: Codec.optional(Codec.string)
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Payer extends Schema.Struct.Type<Codec.SchemaFields<typeof PayerFields>> {}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface PayerEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PayerFields>> {}
-
-const PayerCodec = Codec.struct("Payer", PayerFields)
 
 /**
  * The person who paid, as they typed it on the form.
@@ -578,33 +554,29 @@ const PayerCodec = Codec.struct("Payer", PayerFields)
  * @since 0.1.0
  * @category models
  */
-export const Payer: Schema.Schema<Payer, PayerEncoded> = PayerCodec.schema
-
-const PaymentItemFields = {
-  id: Codec.required(Codec.int32(ItemId)),
-  amount: Codec.required(cents),
-  shareAmount: Codec.required(cents),
-  shareItemAmount: Codec.required(cents),
-  shareOptionsAmount: Codec.optional(cents),
-  initialAmount: Codec.optional(cents),
-  type: Codec.optional(Codec.openEnum(TierType)),
-  state: Codec.optional(Codec.openEnum(ItemState)),
-  name: Codec.optional(Codec.string)
-}
+export const Payer = Schema.Struct({
+  email: Codec.optional(Schema.String),
+  address: Codec.optional(Schema.String),
+  city: Codec.optional(Schema.String),
+  zipCode: Codec.optional(Schema.String),
+  country: Codec.optional(Schema.String),
+  company: Codec.optional(Schema.String),
+  dateOfBirth: Codec.optional(IsoDateTime),
+  firstName: Codec.optional(Schema.String),
+  lastName: Codec.optional(Schema.String)
+}).annotations({ identifier: "Payer" })
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentItem extends Schema.Struct.Type<Codec.SchemaFields<typeof PaymentItemFields>> {}
+export interface Payer extends Schema.Schema.Type<typeof Payer> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentItemEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PaymentItemFields>> {}
-
-const PaymentItemCodec = Codec.struct("PaymentItem", PaymentItemFields)
+export interface PayerEncoded extends Schema.Schema.Encoded<typeof Payer> {}
 
 /**
  * An item a payment pays for, with the share of the payment assigned to it (all in cents).
@@ -612,34 +584,29 @@ const PaymentItemCodec = Codec.struct("PaymentItem", PaymentItemFields)
  * @since 0.1.0
  * @category models
  */
-export const PaymentItem: Schema.Schema<PaymentItem, PaymentItemEncoded> = PaymentItemCodec.schema
-
-const OrderLightFields = {
-  id: Codec.required(Codec.int32(OrderId)),
-  date: Codec.required(date),
-  formSlug: Codec.optional(Codec.string),
-  formType: Codec.optional(Codec.openEnum(FormType)),
-  organizationName: Codec.optional(Codec.string),
-  organizationSlug: Codec.optional(Codec.string),
-  organizationType: Codec.optional(Codec.openEnum(OrganizationType)),
-  organizationIsUnderColucheLaw: Codec.optional(Codec.boolean),
-  checkoutIntentId: Codec.optional(Codec.int32(CheckoutIntentId)),
-  meta: Codec.optional(MetaCodec)
-}
+export const PaymentItem = Schema.Struct({
+  id: ItemId,
+  amount: Codec.optional(Cents),
+  shareAmount: Codec.optional(Cents),
+  shareItemAmount: Codec.optional(Cents),
+  shareOptionsAmount: Codec.optional(Cents),
+  initialAmount: Codec.optional(Cents),
+  type: Codec.optional(TierType),
+  state: Codec.optional(ItemState),
+  name: Codec.optional(Schema.String)
+}).annotations({ identifier: "PaymentItem" })
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface OrderLight extends Schema.Struct.Type<Codec.SchemaFields<typeof OrderLightFields>> {}
+export interface PaymentItem extends Schema.Schema.Type<typeof PaymentItem> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface OrderLightEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof OrderLightFields>> {}
-
-const OrderLightCodec = Codec.struct("OrderLight", OrderLightFields)
+export interface PaymentItemEncoded extends Schema.Schema.Encoded<typeof PaymentItem> {}
 
 /**
  * The order a payment belongs to, with its form and organization.
@@ -647,83 +614,67 @@ const OrderLightCodec = Codec.struct("OrderLight", OrderLightFields)
  * @since 0.1.0
  * @category models
  */
-export const OrderLight: Schema.Schema<OrderLight, OrderLightEncoded> = OrderLightCodec.schema
-
-const RefundOperationLightFields = {
-  id: Codec.required(Codec.int32(RefundOperationId)),
-  amount: Codec.required(cents),
-  amountTip: Codec.optional(cents),
-  state: Codec.required(Codec.openEnum(OperationState)),
-  meta: Codec.optional(MetaCodec)
-}
+export const OrderLight = Schema.Struct({
+  id: OrderId,
+  date: Codec.optional(IsoDateTime),
+  formSlug: Codec.optional(Schema.String),
+  formType: Codec.optional(FormType),
+  organizationName: Codec.optional(Schema.String),
+  organizationSlug: Codec.optional(Schema.String),
+  organizationType: Codec.optional(OrganizationType),
+  organizationIsUnderColucheLaw: Codec.optional(Schema.Boolean),
+  checkoutIntentId: Codec.optional(CheckoutIntentId),
+  meta: Codec.optional(Meta),
+  /** In notifications, not in the specs. */
+  formName: Codec.optional(Schema.String),
+  /** In notifications, not in the specs: the payer asked not to be named publicly. */
+  isAnonymous: Codec.optional(Schema.Boolean),
+  /** In notifications, not in the specs: the payer asked that the amount not be shown publicly. */
+  isAmountHidden: Codec.optional(Schema.Boolean)
+}).annotations({ identifier: "OrderLight" })
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RefundOperationLight
-  extends Schema.Struct.Type<Codec.SchemaFields<typeof RefundOperationLightFields>>
-{}
+export interface OrderLight extends Schema.Schema.Type<typeof OrderLight> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RefundOperationLightEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof RefundOperationLightFields>>
-{}
-
-// The spec says `status`, real responses send `state`: both are read, into `state` like every other model.
-const RefundOperationLightCodec = Codec.struct("RefundOperationLight", RefundOperationLightFields, {
-  alias: ["state", "status"]
-})
+export interface OrderLightEncoded extends Schema.Schema.Encoded<typeof OrderLight> {}
 
 /**
- * A refund operation as listed on a payment. Its state is in `state`, as on every model; the spec's `status`
- * (which the spec has here) and the `state` real responses send both decode to it.
+ * A refund operation as listed on a payment. The spec names its state `status`, real responses send `state`: both
+ * decode to `state`, as on every model, and `state` is what encoding writes.
  *
  * @since 0.1.0
  * @category models
  */
-export const RefundOperationLight: Schema.Schema<RefundOperationLight, RefundOperationLightEncoded> =
-  RefundOperationLightCodec.schema
-
-const PaymentFields = {
-  id: Codec.required(Codec.int32(PaymentId)),
-  amount: Codec.required(cents),
-  amountTip: Codec.optional(cents),
-  date: Codec.required(date),
-  state: Codec.required(Codec.openEnum(PaymentState)),
-  type: Codec.optional(Codec.openEnum(PaymentType)),
-  paymentMeans: Codec.optional(Codec.openEnum(PaymentMeans)),
-  paymentOffLineMean: Codec.optional(Codec.openEnum(PaymentMeans)),
-  installmentNumber: Codec.optional(int32),
-  cashOutState: Codec.optional(Codec.openEnum(PaymentCashOutState)),
-  cashOutDate: Codec.optional(date),
-  /** 2026 spec */
-  idCashOut: Codec.optional(Codec.int32(CashOutId)),
-  paymentReceiptUrl: Codec.optional(Codec.string),
-  fiscalReceiptUrl: Codec.optional(Codec.string),
-  order: Codec.optional(OrderLightCodec),
-  payer: Codec.optional(PayerCodec),
-  items: Codec.list(PaymentItemCodec),
-  meta: Codec.optional(MetaCodec),
-  refundOperations: Codec.list(RefundOperationLightCodec)
-}
+export const RefundOperationLight = Codec.withAlias(
+  Schema.Struct({
+    id: RefundOperationId,
+    amount: Codec.optional(Cents),
+    amountTip: Codec.optional(Cents),
+    state: Codec.optional(OperationState),
+    meta: Codec.optional(Meta)
+  }).annotations({ identifier: "RefundOperationLight" }),
+  "state",
+  "status"
+)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Payment extends Schema.Struct.Type<Codec.SchemaFields<typeof PaymentFields>> {}
+export interface RefundOperationLight extends Schema.Schema.Type<typeof RefundOperationLight> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PaymentFields>> {}
-
-const PaymentCodec = Codec.struct("Payment", PaymentFields)
+export interface RefundOperationLightEncoded extends Schema.Schema.Encoded<typeof RefundOperationLight> {}
 
 /**
  * A payment as the list endpoints return it (`Statistics.Payment`).
@@ -731,68 +682,61 @@ const PaymentCodec = Codec.struct("Payment", PaymentFields)
  * @since 0.1.0
  * @category models
  */
-export const Payment: Schema.Schema<Payment, PaymentEncoded> = PaymentCodec.schema
+export const Payment = Schema.Struct({
+  id: PaymentId,
+  amount: Codec.optional(Cents),
+  amountTip: Codec.optional(Cents),
+  date: Codec.optional(IsoDateTime),
+  state: Codec.optional(PaymentState),
+  type: Codec.optional(PaymentType),
+  paymentMeans: Codec.optional(PaymentMeans),
+  paymentOffLineMean: Codec.optional(PaymentMeans),
+  installmentNumber: Codec.optional(Int32),
+  cashOutState: Codec.optional(PaymentCashOutState),
+  cashOutDate: Codec.optional(IsoDateTime),
+  /** 2026 spec */
+  idCashOut: Codec.optional(CashOutId),
+  paymentReceiptUrl: Codec.optional(Schema.String),
+  fiscalReceiptUrl: Codec.optional(Schema.String),
+  order: Codec.optional(OrderLight),
+  payer: Codec.optional(Payer),
+  items: Codec.list(PaymentItem),
+  meta: Codec.optional(Meta),
+  refundOperations: Codec.list(RefundOperationLight)
+}).annotations({ identifier: "Payment" })
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentDetail extends Schema.Struct.Type<Codec.SchemaFields<typeof PaymentFields>> {}
+export interface Payment extends Schema.Schema.Type<typeof Payment> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PaymentDetailEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PaymentFields>> {}
+export interface PaymentEncoded extends Schema.Schema.Encoded<typeof Payment> {}
 
 /**
- * A payment as `GET /payments/{paymentId}` returns it (`Statistics.PaymentDetail`), with its refund operations.
+ * A payment as `GET /payments/{paymentId}` returns it (`Statistics.PaymentDetail`), with its refund operations:
+ * the specs give it the fields of `Payment`.
  *
  * @since 0.1.0
  * @category models
  */
-export const PaymentDetail: Schema.Schema<PaymentDetail, PaymentDetailEncoded> =
-  Codec.struct("PaymentDetail", PaymentFields).schema
-
-const PublicPaymentFields = {
-  id: Codec.required(Codec.int32(PaymentId)),
-  organizationId: Codec.required(Codec.int32(OrganizationId)),
-  orderId: Codec.required(Codec.int32(OrderId)),
-  amount: Codec.required(cents),
-  date: Codec.required(date),
-  orderDate: Codec.required(date),
-  state: Codec.required(Codec.openEnum(PaymentState)),
-  formId: Codec.optional(Codec.int32(FormId)),
-  formType: Codec.optional(Codec.openEnum(FormType)),
-  meansPayment: Codec.optional(Codec.openEnum(PaymentMeans)),
-  cashOutState: Codec.optional(Codec.openEnum(PaymentCashOutState)),
-  authorizationDate: Codec.optional(date),
-  fiscalReceiptGenerated: Codec.optional(Codec.boolean),
-  payerFirstName: Codec.optional(Codec.string),
-  payerLastName: Codec.optional(Codec.string),
-  userId: Codec.optional(Codec.int32(UserId)),
-  userFirstName: Codec.optional(Codec.string),
-  userLastName: Codec.optional(Codec.string),
-  userEmail: Codec.optional(Codec.string),
-  providerTitle: Codec.optional(Codec.string),
-  installmentNumber: Codec.optional(int32),
-  meta: Codec.optional(MetaCodec),
-  refundOperations: Codec.list(RefundOperationLightCodec)
-}
+export const PaymentDetail = Schema.Struct(Payment.fields).annotations({ identifier: "PaymentDetail" })
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PublicPayment extends Schema.Struct.Type<Codec.SchemaFields<typeof PublicPaymentFields>> {}
+export interface PaymentDetail extends Schema.Schema.Type<typeof PaymentDetail> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PublicPaymentEncoded extends Schema.Struct.Encoded<Codec.SchemaFields<typeof PublicPaymentFields>> {}
-
-const PublicPaymentCodec = Codec.struct("PublicPayment", PublicPaymentFields, { alias: ["state", "status"] })
+export interface PaymentDetailEncoded extends Schema.Schema.Encoded<typeof PaymentDetail> {}
 
 /**
  * A payment as the search endpoint returns it (`PublicPaymentModel`, 2024 spec). The spec names its state
@@ -801,31 +745,47 @@ const PublicPaymentCodec = Codec.struct("PublicPayment", PublicPaymentFields, { 
  * @since 0.1.0
  * @category models
  */
-export const PublicPayment: Schema.Schema<PublicPayment, PublicPaymentEncoded> = PublicPaymentCodec.schema
-
-const RefundOperationFields = {
-  id: Codec.required(Codec.int32(RefundOperationId)),
-  paymentId: Codec.required(Codec.int32(PaymentId)),
-  amount: Codec.required(cents),
-  creationDate: Codec.required(date),
-  state: Codec.required(Codec.openEnum(OperationState)),
-  cancelOrder: Codec.optional(Codec.boolean),
-  sendRefundMail: Codec.optional(Codec.boolean)
-}
+export const PublicPayment = Codec.withAlias(
+  Schema.Struct({
+    id: PaymentId,
+    organizationId: Codec.optional(OrganizationId),
+    orderId: Codec.optional(OrderId),
+    amount: Codec.optional(Cents),
+    date: Codec.optional(IsoDateTime),
+    orderDate: Codec.optional(IsoDateTime),
+    state: Codec.optional(PaymentState),
+    formId: Codec.optional(FormId),
+    formType: Codec.optional(FormType),
+    meansPayment: Codec.optional(PaymentMeans),
+    cashOutState: Codec.optional(PaymentCashOutState),
+    authorizationDate: Codec.optional(IsoDateTime),
+    fiscalReceiptGenerated: Codec.optional(Schema.Boolean),
+    payerFirstName: Codec.optional(Schema.String),
+    payerLastName: Codec.optional(Schema.String),
+    userId: Codec.optional(UserId),
+    userFirstName: Codec.optional(Schema.String),
+    userLastName: Codec.optional(Schema.String),
+    userEmail: Codec.optional(Schema.String),
+    providerTitle: Codec.optional(Schema.String),
+    installmentNumber: Codec.optional(Int32),
+    meta: Codec.optional(Meta),
+    refundOperations: Codec.list(RefundOperationLight)
+  }).annotations({ identifier: "PublicPayment" }),
+  "state",
+  "status"
+)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RefundOperation extends Schema.Struct.Type<Codec.SchemaFields<typeof RefundOperationFields>> {}
+export interface PublicPayment extends Schema.Schema.Type<typeof PublicPayment> {}
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RefundOperationEncoded
-  extends Schema.Struct.Encoded<Codec.SchemaFields<typeof RefundOperationFields>>
-{}
+export interface PublicPaymentEncoded extends Schema.Schema.Encoded<typeof PublicPayment> {}
 
 /**
  * The refund operation `POST /payments/{paymentId}/refund` returns. Its state is in `state`; responses that send
@@ -834,8 +794,31 @@ export interface RefundOperationEncoded
  * @since 0.1.0
  * @category models
  */
-export const RefundOperation: Schema.Schema<RefundOperation, RefundOperationEncoded> =
-  Codec.struct("RefundOperation", RefundOperationFields, { alias: ["state", "status"] }).schema
+export const RefundOperation = Codec.withAlias(
+  Schema.Struct({
+    id: RefundOperationId,
+    paymentId: Codec.optional(PaymentId),
+    amount: Codec.optional(Cents),
+    creationDate: Codec.optional(IsoDateTime),
+    state: Codec.optional(OperationState),
+    cancelOrder: Codec.optional(Schema.Boolean),
+    sendRefundMail: Codec.optional(Schema.Boolean)
+  }).annotations({ identifier: "RefundOperation" }),
+  "state",
+  "status"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefundOperation extends Schema.Schema.Type<typeof RefundOperation> {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefundOperationEncoded extends Schema.Schema.Encoded<typeof RefundOperation> {}
 
 /**
  * A page of `Payment`, as the form and organization list endpoints return it.
@@ -843,8 +826,7 @@ export const RefundOperation: Schema.Schema<RefundOperation, RefundOperationEnco
  * @since 0.1.0
  * @category models
  */
-export const PaymentPage: Schema.Schema<Page<Payment>, PageEncoded<PaymentEncoded>> =
-  Codec.struct("Page<Payment>", pageFields(PaymentCodec)).schema
+export const PaymentPage: PageSchema<typeof Payment> = Page(Payment).annotations({ identifier: "Page<Payment>" })
 
 /**
  * A page of `PublicPayment`, as the search endpoint returns it.
@@ -852,5 +834,6 @@ export const PaymentPage: Schema.Schema<Page<Payment>, PageEncoded<PaymentEncode
  * @since 0.1.0
  * @category models
  */
-export const PublicPaymentPage: Schema.Schema<Page<PublicPayment>, PageEncoded<PublicPaymentEncoded>> =
-  Codec.struct("Page<PublicPayment>", pageFields(PublicPaymentCodec)).schema
+export const PublicPaymentPage: PageSchema<typeof PublicPayment> = Page(PublicPayment).annotations({
+  identifier: "Page<PublicPayment>"
+})

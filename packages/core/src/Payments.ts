@@ -18,6 +18,7 @@ import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Stream from "effect/Stream"
+import type * as CashOut from "./CashOut.js"
 import type { HelloAssoClient } from "./HelloAssoClient.js"
 import type {
   AuthError,
@@ -268,6 +269,12 @@ export interface Service {
   readonly exportByOrganization: (params: ExportParams) => Stream.Stream<Uint8Array, ReadError>
   /** The payments of one cash-out, as HelloAsso exports them (CSV, XLSX or JSON), streamed as it arrives. */
   readonly exportCashOut: (params: CashOutExportParams) => Stream.Stream<Uint8Array, ReadError>
+  /**
+   * The rows of a cash-out: its JSON export, read whole (up to `maxBodyBytes`) and decoded with `CashOut.Export`.
+   *
+   * @since 0.3.0
+   */
+  readonly cashOut: (params: CashOutParams) => Effect.Effect<ReadonlyArray<CashOut.ExportRow>, ReadError>
   readonly search: (params: SearchParams) => Effect.Effect<Payment.Page<Payment.PublicPayment>, ReadError>
   readonly pagesSearch: (
     params: SearchParams,

@@ -1,4 +1,11 @@
 /**
+ * The cash-out export: the payments HelloAsso paid out together to the association's bank account.
+ *
+ * @since 0.3.0
+ */
+export * as CashOut from "./CashOut.js"
+
+/**
  * @since 0.1.0
  */
 export * as HelloAsso from "./HelloAsso.js"

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import { HelloAssoError, Payments } from "@helloasso-effect/core"
 import { HelloAsso } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
-import { Cause, Effect, Exit, FastCheck as fc, Layer, ManagedRuntime, Redacted } from "effect"
+import { Cause, Effect, Exit, FastCheck as fc, Layer, ManagedRuntime, Redacted, Stream } from "effect"
 
 /**
  * Whatever HelloAsso answers, the client fails with a typed error (DecodeError for a 2xx it cannot read, an
@@ -49,8 +49,11 @@ const operations: ReadonlyArray<(p: Payments.Service) => Effect.Effect<unknown, 
   (p: Payments.Service) => p.listByForm({ organizationSlug: "asso", formType: "Event", formSlug: "fete" }),
   (p: Payments.Service) => p.search({ organizationSlug: "asso" }),
   (p: Payments.Service) => p.get(42),
-  (p: Payments.Service) => p.refund(42, { amount: 100 })
+  (p: Payments.Service) => p.refund(42, { amount: 100 }),
+  (p: Payments.Service) => p.cashOut({ organizationSlug: "asso", cashOutId: 900001 })
 ]
+
+const CASH_OUT = operations.length - 1
 
 /** Sends one answer to one operation; the outcome must be a success or a typed error. */
 const probe = async (operation: number, response: () => Response, allowed: ReadonlyArray<string>) => {
@@ -172,6 +175,29 @@ describe("decoding fuzz", () => {
         }
       ),
       { numRuns: 4000, seed: 2 }
+    )
+  }, 120_000)
+
+  it("cash-out exports: arbitrary JSON and mutated rows never break the client", async () => {
+    const exported = await Effect.runPromise(
+      Effect.gen(function*() {
+        const [payments, simulator] = yield* Effect.all([Payments.Payments, HelloAssoSimulator.HelloAssoSimulator])
+        return yield* payments.exportCashOut({
+          organizationSlug: simulator.organization.slug,
+          cashOutId: 900001,
+          format: "json"
+        }).pipe(Stream.decodeText(), Stream.mkString)
+      }).pipe(Effect.provide(HelloAssoSimulator.layerHelloAsso({ payments: 200, seed: 9 })))
+    )
+    const rows = JSON.parse(exported) as Json
+    const all = paths(rows)
+    expect(all.length).toBeGreaterThan(100)
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), replacementArb, fc.jsonValue(), fc.boolean(), async (pick, replacement, any, raw) => {
+        const body = raw ? any as Json : mutate(rows, all[pick % all.length]!, materialize(replacement))
+        await probe(CASH_OUT, json(JSON.stringify(body)), ["DecodeError"])
+      }),
+      { numRuns: 2000, seed: 5 }
     )
   }, 120_000)
 

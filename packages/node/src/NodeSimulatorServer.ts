@@ -13,12 +13,15 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HelloAsso from "@helloasso-effect/core/HelloAsso"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
+import * as NodeHelloAsso from "./NodeHelloAsso.js"
 
 /**
  * @since 0.1.0
@@ -45,6 +48,8 @@ export interface Service {
   /** TCP connections the server saw opened and closed. */
   readonly connections: Effect.Effect<Connections>
   readonly simulator: HelloAssoSimulator.Service
+  /** The simulated association's base URLs (loopback) and credentials, for `NodeHelloAsso.layer`. */
+  readonly clientOptions: ReturnType<typeof HelloAssoSimulator.clientOptions>
 }
 
 /**
@@ -106,13 +111,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, ServeError, 
     const address = httpServer.address as HttpServer.TcpAddress
     const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname
     const url = `http://${host}:${address.port}`
+    const apiUrl = `${url}/v5`
+    const tokenUrl = `${url}/oauth2/token`
     return {
       url,
-      apiUrl: `${url}/v5`,
-      tokenUrl: `${url}/oauth2/token`,
+      apiUrl,
+      tokenUrl,
       port: address.port,
       connections: Effect.sync(() => ({ ...counts, open: counts.opened - counts.closed })),
-      simulator
+      simulator,
+      clientOptions: HelloAssoSimulator.clientOptions({ apiUrl, tokenUrl, credentials: simulator.credentials })
     }
   })
 
@@ -131,3 +139,21 @@ export const layer = (
         Context.add(HelloAssoSimulator.HelloAssoSimulator, service.simulator)
       ))
   )
+
+/**
+ * A ready client over loopback: a new server, and `NodeHelloAsso.layer` connected to it as the simulated
+ * association (`client` options are added, e.g. `retry` or `timeout`). What a test of code that uses `Payments`
+ * over real HTTP needs.
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerHelloAsso = (
+  options: Options & { readonly client?: HelloAsso.Options | undefined } = {}
+): Layer.Layer<
+  HelloAsso.HelloAsso | NodeSimulatorServer | HelloAssoSimulator.HelloAssoSimulator,
+  ServeError | ConfigError.ConfigError
+> =>
+  Layer.unwrapEffect(
+    Effect.map(NodeSimulatorServer, (server) => NodeHelloAsso.layer({ ...server.clientOptions, ...options.client }))
+  ).pipe(Layer.provideMerge(layer(options)))

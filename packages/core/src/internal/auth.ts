@@ -12,10 +12,8 @@ import * as Schema from "effect/Schema"
 import type * as HelloAssoAuth from "../HelloAssoAuth.js"
 import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { AuthError } from "../HelloAssoError.js"
-import * as GuardedHttp from "./guardedHttp.js"
 import * as ParseIssue from "./parseIssue.js"
 import * as ResponseError from "./responseError.js"
-import * as RetryPolicy from "./retryPolicy.js"
 import * as Scrub from "./scrub.js"
 import * as Transport from "./transport.js"
 import { userAgent } from "./userAgent.js"
@@ -68,7 +66,7 @@ const noRefusals: Refusals = { inARow: 0, holdUntil: Number.NEGATIVE_INFINITY }
 /** @internal */
 export const makeClientCredentials = Effect.gen(function*() {
   const config = yield* HelloAssoConfig
-  const http = yield* GuardedHttp.guard
+  const http = yield* Transport.guard
   const credentials = yield* Option.match(config.credentials, {
     onNone: () =>
       Effect.fail(
@@ -98,7 +96,7 @@ export const makeClientCredentials = Effect.gen(function*() {
       const response = yield* Effect.mapError(http.execute(request), (e) => Transport.transportError(info, e))
       const success = response.status >= 200 && response.status < 300
       const read = yield* Effect.mapError(
-        GuardedHttp.readBounded(
+        Transport.readBounded(
           response,
           success ? config.maxBodyBytes : config.maxErrorBodyBytes,
           success ? "fail" : "truncate"
@@ -111,9 +109,9 @@ export const makeClientCredentials = Effect.gen(function*() {
         _tag: "TokenEndpointAnswer",
         status: response.status,
         body: read.text,
-        retryAfterMillis: RetryPolicy.parseRetryAfter(response.headers["retry-after"], yield* Clock.currentTimeMillis),
-        redirectedTo: GuardedHttp.isRedirect(response.status)
-          ? GuardedHttp.redirectTarget(response.headers, config.tokenUrl)
+        retryAfterMillis: Transport.parseRetryAfter(response.headers["retry-after"], yield* Clock.currentTimeMillis),
+        redirectedTo: Transport.isRedirect(response.status)
+          ? Transport.redirectTarget(response.headers, config.tokenUrl)
           : undefined
       }
       return yield* Effect.fail(answer)

@@ -22,11 +22,9 @@ import { HelloAssoConfig } from "../HelloAssoConfig.js"
 import { DecodeError, HttpError } from "../HelloAssoError.js"
 import type { AuthError, TransportError, ValidationError } from "../HelloAssoError.js"
 import * as Codec from "./codec.js"
-import * as GuardedHttp from "./guardedHttp.js"
 import * as Params from "./params.js"
 import * as ParseIssue from "./parseIssue.js"
 import * as ResponseError from "./responseError.js"
-import * as RetryPolicy from "./retryPolicy.js"
 import * as Scrub from "./scrub.js"
 import * as Transport from "./transport.js"
 import { userAgent } from "./userAgent.js"
@@ -41,7 +39,7 @@ const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
   let decode = decoders.get(schema)
   if (decode === undefined) {
     const slow = Schema.decodeUnknownEither(schema)
-    const fast = Codec.fastDecoder(schema)
+    const fast = Codec.decoderFor(schema)
     decode = fast === undefined ? slow : (input: unknown) => {
       const value = fast(input)
       return value === Codec.FAIL ? slow(input) : Either.right(value)
@@ -253,7 +251,7 @@ const authenticate = (tokens: HelloAssoAuth.Service) =>
 
 /**
  * The HTTP pipeline every API request goes through, as steps on the platform client: redirects handed back
- * unfollowed and secret headers kept out of spans (`GuardedHttp.guard`), the user's own steps
+ * unfollowed and secret headers kept out of spans (`Transport.guard`), the user's own steps
  * (`transformClient`, closest to the wire: they see every attempt), the bearer token with its 401 rule, the base
  * URL, `User-Agent`, and `Accept: application/json` unless the request asks for another type.
  *
@@ -279,7 +277,7 @@ export const pipeline = (
 export const make = Effect.gen(function*() {
   const config = yield* HelloAssoConfig
   const tokens = yield* TokenProvider
-  const http = pipeline(yield* GuardedHttp.guard, config, tokens)
+  const http = pipeline(yield* Transport.guard, config, tokens)
   const basePath = new URL(config.apiUrl).pathname.replace(/\/$/, "")
   const clientSecret = Option.map(config.credentials, (credentials) => credentials.clientSecret)
 
@@ -344,7 +342,7 @@ export const make = Effect.gen(function*() {
           })
           if (isSuccess(response.status) && !readBody) return Effect.succeed(answer(undefined))
           const success = isSuccess(response.status)
-          return GuardedHttp.readBounded(
+          return Transport.readBounded(
             response,
             success ? config.maxBodyBytes : config.maxErrorBodyBytes,
             success ? "fail" : "truncate"
@@ -372,9 +370,9 @@ export const make = Effect.gen(function*() {
           ...info,
           status: answer.status,
           body: Scrub.text(answer.body ?? "", forms),
-          retryAfterMillis: RetryPolicy.parseRetryAfter(answer.headers["retry-after"], now),
-          redirectedTo: GuardedHttp.isRedirect(answer.status)
-            ? GuardedHttp.redirectTarget(answer.headers, config.apiUrl)
+          retryAfterMillis: Transport.parseRetryAfter(answer.headers["retry-after"], now),
+          redirectedTo: Transport.isRedirect(answer.status)
+            ? Transport.redirectTarget(answer.headers, config.apiUrl)
             : undefined
         }))
     )
@@ -423,8 +421,8 @@ export const make = Effect.gen(function*() {
   /** A successful body that says it is not JSON and does not parse: say so, naming the content type. */
   const checkJson = (info: Transport.RequestInfo, answer: Answer): Effect.Effect<string, DecodeError> => {
     const body = answer.body!
-    const type = GuardedHttp.mediaType(answer.headers)
-    if (type === undefined || GuardedHttp.isJsonType(type)) return Effect.succeed(body)
+    const type = Transport.mediaType(answer.headers)
+    if (type === undefined || Transport.isJsonType(type)) return Effect.succeed(body)
     try {
       JSON.parse(body)
       return Effect.succeed(body)
@@ -464,11 +462,11 @@ export const make = Effect.gen(function*() {
       exchange(request, info, false),
       (answer): Effect.Effect<Answer, HelloAssoClient.RequestError | DecodeError> => {
         if (!isSuccess(answer.status)) return failure(request, info, answer, defaultMapError)
-        const type = GuardedHttp.mediaType(answer.headers)
+        const type = Transport.mediaType(answer.headers)
         if (acceptable(accept, type)) return Effect.succeed(answer)
         // a maintenance page answered 200 is not the export: read a little of it to free the connection, then fail
         return Effect.zipRight(
-          Effect.ignore(GuardedHttp.readBounded(answer.response, config.maxErrorBodyBytes, "truncate")),
+          Effect.ignore(Transport.readBounded(answer.response, config.maxErrorBodyBytes, "truncate")),
           Effect.fail(
             new DecodeError({
               operation: info.operation,
@@ -493,7 +491,7 @@ export const make = Effect.gen(function*() {
           Transport.retrying(attempt, config.retry, classify(request), custom)
         ),
         (answer) =>
-          GuardedHttp.chunks(answer.response).pipe(
+          Transport.chunks(answer.response).pipe(
             Stream.mapError((error) => Transport.transportError(info, error)),
             // the timeout bounds each wait for the next chunk of the body
             Stream.timeoutFail(

@@ -1,21 +1,27 @@
 /**
- * Models defined once, with two decoders: the `Schema` (the contract: types, encoding, error paths, Arbitrary)
- * and a fast decoder for the hot path. A page of payments holds thousands of values; Schema's interpreter costs
- * about twenty times `JSON.parse` on it, a straight walk over the fields a fraction of that.
+ * Fast decoders for the models' Schemas, an internal detail of the client. A page of payments holds thousands of
+ * values; Schema's interpreter costs many times `JSON.parse` on it, a straight walk over the fields a
+ * fraction of that.
+ *
+ * The models are plain `Schema.Struct`s. `decoderFor(schema)` finds, once per schema object, a fast decoder for a
+ * struct whose every field is one this module knows: a leaf registered with `leaf` (strings, booleans, int32 and
+ * their brands, open enums, dates, literals), a nested struct of the same kind, or a property made by `optional`,
+ * `list` or `nullableList`. Structs built from the models' fields (`Schema.Struct({ ...Payment.fields })`, `pick`,
+ * `omit`, `annotations`) get one too; any other schema has none, and the Schema decodes.
  *
  * The fast decoder either returns exactly what the Schema decodes, or gives up (`FAIL`), and the Schema decodes
  * instead (to report where the input is wrong). It may be stricter than the Schema, never looser: the property
  * tests of `Payment` check it on arbitrary and mutated inputs.
  *
  * A struct's fast decoder is generated code where the platform allows it (`compiledStruct`), and otherwise a loop
- * over its fields (`interpretedStruct`); every codec keeps the interpreted one too, for the tests to check both.
+ * over its fields (`interpretedStruct`); both are kept, for the tests to check both.
  */
 import type * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { isInt32 } from "./int32.js"
+import * as AST from "effect/SchemaAST"
+import { Int32, isInt32 } from "./int32.js"
 import * as IsoDateTime from "./isoDateTime.js"
-import { optionalList, optionalNullable, withAlias } from "./schemaHelpers.js"
 
 /** The fast decoder gave up. @internal */
 export const FAIL: unique symbol = Symbol.for("@helloasso-effect/core/Codec/FAIL")
@@ -31,20 +37,32 @@ export interface Context {
 /** @internal */
 export type Fast<A> = (input: unknown, context: Context) => A | FAIL
 
-/** @internal */
-export interface Codec<S extends Schema.Schema.Any> {
-  readonly schema: S
-  readonly fast: Fast<Schema.Schema.Type<S>>
+interface Decoders {
+  readonly fast: Fast<unknown>
   /** The same decoder without generated code. */
-  readonly interpreted: Fast<Schema.Schema.Type<S>>
+  readonly interpreted: Fast<unknown>
 }
 
-/** @internal */
-export const make = <S extends Schema.Schema.Any>(
-  schema: S,
-  fast: Fast<Schema.Schema.Type<S>>,
-  interpreted: Fast<Schema.Schema.Type<S>> = fast
-): Codec<S> => ({ schema, fast, interpreted })
+/** The decoders found for each schema, `null` for a schema that has none. */
+const cache = new WeakMap<object, Decoders | null>()
+
+// -----------------------------------------------------------------------------
+// leaves
+// -----------------------------------------------------------------------------
+
+const leaves = new WeakMap<object, Fast<unknown>>()
+
+/**
+ * Registers the fast decoder of a schema that is not a struct of known fields (a scalar, or a struct read its own
+ * way); it must decode exactly as the schema does. Returns the schema.
+ *
+ * @internal
+ */
+export const leaf = <S extends Schema.Schema.Any>(schema: S, fast: Fast<Schema.Schema.Type<S>>): S => {
+  leaves.set(schema, fast as Fast<unknown>)
+  cache.delete(schema)
+  return schema
+}
 
 const fastString: Fast<string> = (input) => typeof input === "string" ? input : FAIL
 
@@ -52,86 +70,168 @@ const fastBoolean: Fast<boolean> = (input) => typeof input === "boolean" ? input
 
 const fastInt32: Fast<number> = (input) => isInt32(input) ? input : FAIL
 
-/** @internal */
-export const string = make(Schema.String, fastString)
-
-/** @internal */
-export const boolean = make(Schema.Boolean, fastBoolean)
+const fastDate: Fast<DateTime.Zoned> = (input, context) => {
+  if (typeof input !== "string") return FAIL
+  let parsed = context.dates.get(input)
+  if (parsed === undefined) {
+    const fresh = IsoDateTime.parse(input)
+    if (fresh === undefined) return FAIL
+    parsed = fresh
+    context.dates.set(input, parsed)
+  }
+  return parsed
+}
 
 /** An int32, branded or not: brands check nothing at run time. @internal */
-export const int32 = <A extends number>(schema: Schema.Schema<A, number>): Codec<Schema.Schema<A, number>> =>
-  make(schema, fastInt32 as Fast<A>)
+export const int32 = <S extends Schema.Schema<any, number, never>>(schema: S): S =>
+  leaf(schema, fastInt32 as Fast<Schema.Schema.Type<S>>)
 
 /** An open enum: any string decodes. @internal */
-export const openEnum = <A extends string>(schema: Schema.Schema<A, string>): Codec<Schema.Schema<A, string>> =>
-  make(schema, fastString as Fast<A>)
+export const openEnum = <S extends Schema.Schema<any, string, never>>(schema: S): S =>
+  leaf(schema, fastString as Fast<Schema.Schema.Type<S>>)
 
-/** A HelloAsso date. @internal */
-export const date = (
-  schema: Schema.Schema<DateTime.Zoned, string>
-): Codec<Schema.Schema<DateTime.Zoned, string>> =>
-  make(schema, (input, context) => {
-    if (typeof input !== "string") return FAIL
-    let parsed = context.dates.get(input)
-    if (parsed === undefined) {
-      const fresh = IsoDateTime.parse(input)
-      if (fresh === undefined) return FAIL
-      parsed = fresh
-      context.dates.set(input, parsed)
-    }
-    return parsed
-  })
+/** A string literal. @internal */
+export const literal = <const L extends string>(value: L): Schema.Literal<[L]> =>
+  leaf(Schema.Literal(value), (input) => input === value ? value : FAIL)
+
+leaf(Schema.String, fastString)
+leaf(Schema.Boolean, fastBoolean)
+leaf(Schema.Unknown, (input) => input)
+leaf(Int32, fastInt32)
+leaf(IsoDateTime.IsoDateTime, fastDate)
+
+// -----------------------------------------------------------------------------
+// fields
+// -----------------------------------------------------------------------------
 
 const REQUIRED = 0
 const OPTION = 1
 const LIST = 2
+const NULLABLE_LIST = 3
+
+type Kind = typeof REQUIRED | typeof OPTION | typeof LIST | typeof NULLABLE_LIST
+
+const properties = new WeakMap<object, { readonly kind: Kind; readonly item: Schema.Schema.Any }>()
 
 /**
- * A field of a model: required, an `Option` (absent or `null` is `none`), or a list (absent or `null` is `[]`).
+ * A field the API may send as `null` or leave out: both decode to `Option.none()`, `none` encodes to an absent key,
+ * and `make` defaults it to `none`.
  *
  * @internal
  */
-export interface Field<P extends Schema.Struct.Field> {
-  readonly kind: typeof REQUIRED | typeof OPTION | typeof LIST
-  readonly property: P
-  readonly fast: Fast<unknown>
-  readonly interpreted: Fast<unknown>
+export type OptionalField<S extends Schema.Schema.Any> = Schema.PropertySignature<
+  ":",
+  Option.Option<Schema.Schema.Type<S>>,
+  never,
+  "?:",
+  Schema.Schema.Encoded<S> | null | undefined,
+  true,
+  Schema.Schema.Context<S>
+>
+
+/** @internal */
+export const optional = <S extends Schema.Schema.Any>(schema: S): OptionalField<S> => {
+  const field = Schema.optionalWith(schema, { nullable: true, as: "Option" }).pipe(
+    Schema.withConstructorDefault(() => Option.none())
+  ) as unknown as OptionalField<S>
+  properties.set(field, { kind: OPTION, item: schema })
+  return field
 }
 
-/** @internal */
-export const required = <S extends Schema.Schema.Any>(codec: Codec<S>): Field<S> => ({
-  kind: REQUIRED,
-  property: codec.schema,
-  fast: codec.fast,
-  interpreted: codec.interpreted
-})
+/**
+ * A list the API may send as `null` or leave out: both decode to an empty array, which `make` defaults it to.
+ *
+ * @internal
+ */
+export type ListField<S extends Schema.Schema.Any> = Schema.PropertySignature<
+  ":",
+  ReadonlyArray<Schema.Schema.Type<S>>,
+  never,
+  "?:",
+  ReadonlyArray<Schema.Schema.Encoded<S>> | null | undefined,
+  true,
+  Schema.Schema.Context<S>
+>
 
 /** @internal */
-export const optional = <S extends Schema.Schema.Any>(codec: Codec<S>) => ({
-  kind: OPTION as typeof OPTION,
-  property: optionalNullable(codec.schema),
-  fast: codec.fast as Fast<unknown>,
-  interpreted: codec.interpreted as Fast<unknown>
-})
+export const list = <S extends Schema.Schema.Any>(item: S): ListField<S> => {
+  const field = Schema.optionalWith(Schema.Array(item), { nullable: true, default: () => [] }) as unknown as ListField<
+    S
+  >
+  properties.set(field, { kind: LIST, item })
+  return field
+}
+
+/**
+ * A list that must be there, but may be `null`, which decodes to an empty array (a page's `data`).
+ *
+ * @internal
+ */
+export type NullableList<S extends Schema.Schema.Any> = Schema.Schema<
+  ReadonlyArray<Schema.Schema.Type<S>>,
+  ReadonlyArray<Schema.Schema.Encoded<S>> | null,
+  Schema.Schema.Context<S>
+>
 
 /** @internal */
-export const list = <S extends Schema.Schema.Any>(codec: Codec<S>) => ({
-  kind: LIST as typeof LIST,
-  property: optionalList(codec.schema),
-  fast: codec.fast as Fast<unknown>,
-  interpreted: codec.interpreted as Fast<unknown>
-})
+export const nullableList = <S extends Schema.Schema.Any>(item: S): NullableList<S> => {
+  const field = Schema.transform(
+    Schema.NullOr(Schema.Array(item)),
+    Schema.Array(Schema.typeSchema(item)),
+    { strict: true, decode: (list) => list ?? [], encode: (list) => list }
+  ) as unknown as NullableList<S>
+  properties.set(field, { kind: NULLABLE_LIST, item })
+  return field
+}
 
-type Fields = Record<string, Field<Schema.Struct.Field>>
+// -----------------------------------------------------------------------------
+// a key read under another name
+// -----------------------------------------------------------------------------
 
-/** The Schema fields of codec fields. @internal */
-export type SchemaFields<F extends Fields> = { readonly [K in keyof F]: F[K]["property"] }
+const AnyFields = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
-/** @internal */
-export const schemaFields = <F extends Fields>(fields: F): SchemaFields<F> => {
-  const out: Record<string, Schema.Struct.Field> = {}
-  for (const key of Object.keys(fields)) out[key] = fields[key]!.property
-  return out as SchemaFields<F>
+const aliases = new WeakMap<AST.TransformationKind, readonly [key: string, alias: string]>()
+
+/**
+ * A struct that also reads its field `key` from `alias` on the wire, where `key` is absent or null (real HelloAsso
+ * responses send `state` where the spec says `status`, and the other way round). Encoding writes `key` only.
+ *
+ * Schema has no property read from either of two keys, so this is the struct with its AST replaced by a
+ * transformation that renames `alias` before the struct decodes; `fields`, `make`, `pick`, `omit` and
+ * `annotations` work as on any struct (`pick` and `omit` give plain structs, without the alias).
+ *
+ * @internal
+ */
+export const withAlias = <F extends Schema.Struct.Fields>(
+  struct: Schema.Struct<F>,
+  key: keyof F & string,
+  alias: string
+): Schema.Struct<F> => {
+  const transformation = Schema.transform(AnyFields, struct, {
+    strict: false,
+    decode: (input) => {
+      if (input[key] !== undefined && input[key] !== null || !(alias in input)) return input
+      const { [alias]: value, ...rest } = input
+      return { ...rest, [key]: value }
+    },
+    encode: (output) => output
+  }).annotations(struct.ast.annotations)
+  const ast = transformation.ast as AST.Transformation
+  aliases.set(ast.transformation, [key, alias])
+  return class extends struct {
+    static override ast = ast
+  }
+}
+
+// -----------------------------------------------------------------------------
+// structs
+// -----------------------------------------------------------------------------
+
+interface Plan {
+  readonly keys: ReadonlyArray<string>
+  readonly kinds: ReadonlyArray<Kind>
+  readonly fast: ReadonlyArray<Fast<unknown>>
+  readonly interpreted: ReadonlyArray<Fast<unknown>>
 }
 
 const fastList = (item: Fast<unknown>, input: unknown, context: Context): Array<unknown> | FAIL => {
@@ -148,10 +248,8 @@ const fastList = (item: Fast<unknown>, input: unknown, context: Context): Array<
 /**
  * The fast decoder of a struct as a loop over its fields: each field read once, unknown fields ignored.
  */
-const interpretedStruct = <A>(fields: Fields): Fast<A> => {
-  const keys = Object.keys(fields)
-  const kinds = keys.map((key) => fields[key]!.kind)
-  const decoders = keys.map((key) => fields[key]!.interpreted)
+const interpretedStruct = (plan: Plan): Fast<unknown> => {
+  const { interpreted: decoders, keys, kinds } = plan
   const count = keys.length
   return (input, context) => {
     if (typeof input !== "object" || input === null || Array.isArray(input)) return FAIL
@@ -179,7 +277,7 @@ const interpretedStruct = <A>(fields: Fields): Fast<A> => {
           break
         }
         default: {
-          if (raw === undefined || raw === null) {
+          if (raw === null || (raw === undefined && kinds[i] === LIST)) {
             out[key] = []
           } else {
             const value = fastList(decoders[i]!, raw, context)
@@ -189,7 +287,7 @@ const interpretedStruct = <A>(fields: Fields): Fast<A> => {
         }
       }
     }
-    return out as A
+    return out
   }
 }
 
@@ -208,12 +306,12 @@ export const canGenerateCode: boolean = (() => {
 
 /**
  * The same decoder as `interpretedStruct`, generated for these fields: a property read per field and the result
- * built as one object literal, which V8 optimises far better than a loop over keys (a page of 100 payments
- * decodes in 0.26 ms instead of 0.45 ms). The generated source holds only the field names, as JSON string
- * literals, and indices into the decoders passed in. `undefined` where code cannot be generated.
+ * built as one object literal, which V8 optimises far better than a loop over keys. The generated source holds only
+ * the field names, as JSON string literals, and indices into the decoders passed in. `undefined` where code cannot
+ * be generated.
  */
-const compiledStruct = <A>(fields: Fields): Fast<A> | undefined => {
-  const keys = Object.keys(fields)
+const compiledStruct = (plan: Plan): Fast<unknown> | undefined => {
+  const { keys, kinds } = plan
   // a `__proto__` key in an object literal would set the prototype
   if (!canGenerateCode || keys.includes("__proto__")) return undefined
   const lines = [
@@ -222,9 +320,8 @@ const compiledStruct = <A>(fields: Fields): Fast<A> | undefined => {
     "  let raw, value"
   ]
   keys.forEach((key, i) => {
-    const name = JSON.stringify(key)
-    lines.push(`  let f${i}`, `  raw = input[${name}]`)
-    switch (fields[key]!.kind) {
+    lines.push(`  let f${i}`, `  raw = input[${JSON.stringify(key)}]`)
+    switch (kinds[i]) {
       case REQUIRED:
         lines.push(
           "  if (raw === undefined) return FAIL",
@@ -244,7 +341,7 @@ const compiledStruct = <A>(fields: Fields): Fast<A> | undefined => {
         break
       default:
         lines.push(
-          `  if (raw === undefined || raw === null) f${i} = []`,
+          kinds[i] === LIST ? `  if (raw === undefined || raw === null) f${i} = []` : `  if (raw === null) f${i} = []`,
           "  else {",
           `    f${i} = list(decoders[${i}], raw, context)`,
           `    if (f${i} === FAIL) return FAIL`,
@@ -253,74 +350,87 @@ const compiledStruct = <A>(fields: Fields): Fast<A> | undefined => {
     }
   })
   lines.push(`  return { ${keys.map((key, i) => `${JSON.stringify(key)}: f${i}`).join(", ")} }`, "}")
-  const decoders = keys.map((key) => fields[key]!.fast)
   const factory = new Function("FAIL", "decoders", "none", "some", "list", lines.join("\n"))
-  return factory(FAIL, decoders, Option.none(), Option.some, fastList) as Fast<A>
+  return factory(FAIL, plan.fast, Option.none(), Option.some, fastList) as Fast<unknown>
 }
 
 /**
- * Reads `alias` where `key` is absent or null (real responses send `state` where the spec says `status`).
- *
- * @internal
+ * Reads `alias` where `key` is absent or null, as `withAlias` does.
  */
-export const fastAlias = <A>(fast: Fast<A>, key: string, alias: string): Fast<A> => (input, context) => {
+const fastAlias = (fast: Fast<unknown>, key: string, alias: string): Fast<unknown> => (input, context) => {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return FAIL
   const record = input as Record<string, unknown>
   if ((record[key] !== undefined && record[key] !== null) || !(alias in record)) return fast(input, context)
   return fast({ ...record, [key]: record[alias] }, context)
 }
 
-const registry = new WeakMap<Schema.Schema.Any, { readonly fast: Fast<unknown>; readonly interpreted: Fast<unknown> }>()
+const isPlainStruct = (ast: AST.AST): boolean =>
+  ast._tag === "TypeLiteral" ||
+  (ast._tag === "Transformation" && ast.transformation._tag === "TypeLiteralTransformation")
 
-/**
- * Registers the fast decoders of a schema (the final schema object, annotations included).
- *
- * @internal
- */
-export const register = <S extends Schema.Schema.Any>(
-  schema: S,
-  fast: Fast<Schema.Schema.Type<S>>,
-  interpreted: Fast<Schema.Schema.Type<S>> = fast
-): S => {
-  registry.set(schema, { fast: fast as Fast<unknown>, interpreted: interpreted as Fast<unknown> })
-  return schema
+// annotations that change what a struct accepts
+const changesDecoding = (ast: AST.AST): boolean =>
+  Option.isSome(AST.getParseOptionsAnnotation(ast)) || Option.isSome(AST.getDecodingFallbackAnnotation(ast))
+
+const structDecoders = (schema: object): Decoders | undefined => {
+  const { ast, fields, records } = schema as { ast?: AST.AST; fields?: unknown; records?: unknown }
+  if (
+    ast === undefined || typeof fields !== "object" || fields === null || !Array.isArray(records) ||
+    records.length > 0
+  ) return undefined
+  let alias: readonly [string, string] | undefined
+  let struct = ast
+  if (ast._tag === "Transformation" && ast.transformation._tag === "FinalTransformation") {
+    alias = aliases.get(ast.transformation)
+    if (alias === undefined) return undefined
+    struct = ast.to
+  }
+  if (!isPlainStruct(struct) || changesDecoding(ast) || changesDecoding(struct)) return undefined
+  const names = Reflect.ownKeys(fields)
+  const keys: Array<string> = []
+  const kinds: Array<Kind> = []
+  const fast: Array<Fast<unknown>> = []
+  const interpreted: Array<Fast<unknown>> = []
+  for (const name of names) {
+    if (typeof name !== "string") return undefined
+    const field: unknown = (fields as Record<string, unknown>)[name]
+    const property = typeof field === "object" || typeof field === "function" ? properties.get(field!) : undefined
+    const item = property === undefined ? (Schema.isSchema(field) ? field : undefined) : property.item
+    const decoders = item === undefined ? undefined : find(item)
+    if (decoders === undefined) return undefined
+    keys.push(name)
+    kinds.push(property === undefined ? REQUIRED : property.kind)
+    fast.push(decoders.fast)
+    interpreted.push(decoders.interpreted)
+  }
+  const plan: Plan = { keys, kinds, fast, interpreted }
+  const withAliasRead = (decode: Fast<unknown>) => alias === undefined ? decode : fastAlias(decode, alias[0], alias[1])
+  const loop = withAliasRead(interpretedStruct(plan))
+  const compiled = compiledStruct(plan)
+  return { fast: compiled === undefined ? loop : withAliasRead(compiled), interpreted: loop }
+}
+
+const find = (schema: object): Decoders | undefined => {
+  const cached = cache.get(schema)
+  if (cached !== undefined) return cached ?? undefined
+  const fast = leaves.get(schema)
+  const decoders = fast === undefined ? structDecoders(schema) : { fast, interpreted: fast }
+  cache.set(schema, decoders ?? null)
+  return decoders
 }
 
 /**
- * A decoder that takes the fast path when the schema has one (`interpreted`: without generated code). `FAIL`
+ * The fast decoder of a schema, or `undefined` when it has none (`interpreted`: without generated code). `FAIL`
  * from it means: decode with the Schema.
  *
  * @internal
  */
-export const fastDecoder = <A>(
+export const decoderFor = <A>(
   schema: Schema.Schema<A, any, any>,
   options?: { readonly interpreted?: boolean | undefined }
 ): ((input: unknown) => A | FAIL) | undefined => {
-  const decoders = registry.get(schema)
+  const decoders = find(schema)
   if (decoders === undefined) return undefined
   const fast = options?.interpreted === true ? decoders.interpreted : decoders.fast
   return (input) => fast(input, { dates: new Map() }) as A | FAIL
-}
-
-/**
- * A struct model: its Schema (with `identifier`) and its fast decoders, registered for the client. `alias`
- * accepts another key for one field on the wire (see `withAlias`).
- *
- * @internal
- */
-export const struct = <F extends Fields>(
-  identifier: string,
-  fields: F,
-  options?: { readonly alias?: readonly [key: string, alias: string] | undefined }
-): Codec<Schema.Schema<Schema.Struct.Type<SchemaFields<F>>, Schema.Struct.Encoded<SchemaFields<F>>>> => {
-  type A = Schema.Struct.Type<SchemaFields<F>>
-  type I = Schema.Struct.Encoded<SchemaFields<F>>
-  const base: Schema.Schema<A, I> = Schema.Struct(schemaFields(fields)) as any
-  const alias = options?.alias
-  const schema = (alias === undefined ? base : withAlias(base, alias[0], alias[1])).annotations({ identifier })
-  const withAliasRead = (decode: Fast<A>) => alias === undefined ? decode : fastAlias(decode, alias[0], alias[1])
-  const interpreted = withAliasRead(interpretedStruct<A>(fields))
-  const compiled = compiledStruct<A>(fields)
-  const fast = compiled === undefined ? interpreted : withAliasRead(compiled)
-  return make(register(schema, fast, interpreted), fast, interpreted)
 }

@@ -1,4 +1,5 @@
 import * as Schema from "effect/Schema"
+import * as Codec from "./codec.js"
 
 /**
  * A string enum of the HelloAsso API that stays open: the known values are typed as literals, and a value the
@@ -28,9 +29,10 @@ export const make = <const Known extends readonly [string, ...Array<string>]>(
     description: `one of ${known.join(", ")}, or a value HelloAsso added since`,
     arbitrary: () => (fc) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, fc.string())
   })
-  return Object.assign(Schema.make<Known[number] | (string & {}), string, never>(schema.ast), {
+  // any string decodes
+  return Codec.openEnum(Object.assign(Schema.make<Known[number] | (string & {}), string, never>(schema.ast), {
     known: known as ReadonlyArray<Known[number]>,
     strict: strict as unknown as Schema.Literal<[Known[number], ...Array<Known[number]>]>,
     isKnown: (value: string): value is Known[number] => set.has(value)
-  })
+  }))
 }

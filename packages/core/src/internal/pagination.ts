@@ -1,6 +1,6 @@
 /**
  * Pagination over continuation tokens. HelloAsso returns a token on every page, the last one included; the
- * page after the last is empty. The cursor moves only after a page is decoded, so a retried page reuses the
+ * page after the last is empty. A page without a token (or without `pagination`) is the last one. The cursor moves only after a page is decoded, so a retried page reuses the
  * same token, and a failed stream reports the token to resume from. A token seen before in the listing means a
  * cycle (A, B, A...): following it would deliver the same payments forever, so the listing stops there.
  */
@@ -105,7 +105,10 @@ export const pages = <A, E extends HelloAssoError>(options: {
               (page) => {
                 // an empty page ends pagination, even though it still carries a token
                 if (page.data.length === 0) return Effect.succeed(Option.none())
-                const next = Option.getOrUndefined(page.pagination.continuationToken)
+                // a page without pagination, or without a token, is the last one
+                const next = Option.getOrUndefined(
+                  Option.flatMap(page.pagination, (pagination) => pagination.continuationToken)
+                )
                 if (next === undefined) {
                   return Effect.succeed(
                     Option.some([Chunk.of(page), { cursor: { _tag: "Done" }, ahead: undefined, index }] as const)

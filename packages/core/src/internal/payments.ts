@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as CashOut from "../CashOut.js"
 import * as HelloAssoClient from "../HelloAssoClient.js"
 import { RefundOutcomeUnknown, ValidationError } from "../HelloAssoError.js"
 import * as Payment from "../Payment.js"
@@ -118,15 +119,31 @@ const exportCashOut = {
     cashOutId: Params.PositiveInt32,
     format: Format("csv", "xlsx", "json")
   }),
-  success: Schema.Unknown,
+  success: CashOut.Export,
   accept: (params) => ACCEPT[params.format],
+  attributes: (params) => ({
+    "helloasso.organization": params.organizationSlug,
+    "helloasso.cash_out_id": params.cashOutId,
+    "helloasso.format": params.format
+  })
+} satisfies HelloAssoClient.Endpoint<
+  { readonly organizationSlug: string; readonly cashOutId: number; readonly format: keyof typeof ACCEPT },
+  ReadonlyArray<CashOut.ExportRow>
+>
+
+/** The same export in its JSON form, decoded. */
+const cashOut = {
+  ...exportCashOut,
+  operation: "Payments.cashOut",
+  params: Schema.Struct({ organizationSlug: Params.Slug, cashOutId: Params.PositiveInt32 }),
+  accept: () => ACCEPT.json,
   attributes: (params) => ({
     "helloasso.organization": params.organizationSlug,
     "helloasso.cash_out_id": params.cashOutId
   })
 } satisfies HelloAssoClient.Endpoint<
-  { readonly organizationSlug: string; readonly cashOutId: number; readonly format: keyof typeof ACCEPT },
-  unknown
+  { readonly organizationSlug: string; readonly cashOutId: number },
+  ReadonlyArray<CashOut.ExportRow>
 >
 
 /** `GET /payments/{paymentId}` */
@@ -255,15 +272,14 @@ export const make = Effect.gen(function*() {
       const span = Stream.withSpan(operation, {
         attributes: { ...attributes(params), "helloasso.concurrency": concurrency }
       })
-      if (concurrency === 1) {
-        return Pagination.pages({
-          operation,
-          start: params.continuationToken,
-          request: pageText(endpoint, params, operation),
-          decode: decodePage(endpoint, operation),
-          prefetch
-        }).pipe(span)
-      }
+      const sequential = Pagination.pages({
+        operation,
+        start: params.continuationToken,
+        request: pageText(endpoint, params, operation),
+        decode: decodePage(endpoint, operation),
+        prefetch
+      }).pipe(span)
+      if (concurrency === 1) return sequential
       if (params.continuationToken !== undefined) {
         return yield* invalid(
           operation,
@@ -278,15 +294,19 @@ export const make = Effect.gen(function*() {
       const edge = (sortOrder: "Asc" | "Desc") =>
         Effect.map(
           pageOf(endpoint, { ...params, pageSize: 1, pageIndex: undefined, sortOrder }, operation, undefined),
-          (page) =>
+          (page): number | "none" | "undated" =>
             page.data[0] === undefined
-              ? undefined
-              : Option.getOrUndefined(Option.map(dateOf(page.data[0]), DateTime.toEpochMillis))
+              ? "none"
+              : Option.getOrElse(Option.map(dateOf(page.data[0]), DateTime.toEpochMillis), () => "undated" as const)
         )
-      const [first, last] = yield* Effect.all([
+      const [firstEdge, lastEdge] = yield* Effect.all([
         params.from === undefined ? edge("Asc") : Effect.succeed(undefined),
         params.to === undefined ? edge("Desc") : Effect.succeed(undefined)
       ], { concurrency: 2 })
+      // an edge payment without a date leaves no bound to split on: one listing, as with concurrency 1
+      if (firstEdge === "undated" || lastEdge === "undated") return sequential
+      const first = firstEdge === "none" ? undefined : firstEdge
+      const last = lastEdge === "none" ? undefined : lastEdge
       const from = params.from ??
         (first === undefined ? undefined : { iso: new Date(first).toISOString(), millis: first })
       // `to` is exclusive: just after the last payment (dates are read to the millisecond, truncated)
@@ -315,7 +335,7 @@ export const make = Effect.gen(function*() {
     }))
 
   /** An export: its bytes as they arrive. */
-  const bytes = <P>(endpoint: HelloAssoClient.Endpoint<P, unknown>) => (input: unknown) =>
+  const bytes = <P, A>(endpoint: HelloAssoClient.Endpoint<P, A>) => (input: unknown) =>
     Stream.unwrap(
       Effect.map(HelloAssoClient.validate(endpoint, input), (params) =>
         client.bytes(HelloAssoClient.toRequest(endpoint, params)).pipe(
@@ -336,6 +356,7 @@ export const make = Effect.gen(function*() {
     streamByOrganization: (params, options) => Pagination.items(pagesByOrganization(params, options)),
     exportByOrganization: bytes(exportByOrganization),
     exportCashOut: bytes(exportCashOut),
+    cashOut: (params) => client.call(cashOut, params),
     search: one(search, "Payments.search"),
     pagesSearch,
     streamSearch: (params, options) => Pagination.items(pagesSearch(params, options)),

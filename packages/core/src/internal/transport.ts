@@ -1,13 +1,165 @@
 /**
- * What every request shares: classifying transport failures, the timeout that covers the body, and retries.
+ * The wire as every request of the client meets it, the token request included: redirects never followed and
+ * secret headers kept out of spans, bodies read into memory bounded, transport failures classified (did the
+ * request leave?), timeouts, and the retry schedule.
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Schedule from "effect/Schedule"
+import * as FiberRef from "effect/FiberRef"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import type * as HelloAssoConfig from "../HelloAssoConfig.js"
 import { TransportError } from "../HelloAssoError.js"
-import * as RetryPolicy from "./retryPolicy.js"
+import { MFA_HEADERS } from "./params.js"
+
+// -----------------------------------------------------------------------------
+// redirects and secret headers; bounded bodies
+// -----------------------------------------------------------------------------
+
+/** Headers that carry secrets, kept out of spans (the platform redacts `authorization` already). @internal */
+export const SECRET_HEADERS: ReadonlyArray<string> = Object.values(MFA_HEADERS)
+
+/**
+ * The platform client, made safe for credentials: a redirect is handed back as the 3xx answer it is (undici
+ * follows none; fetch is told `redirect: "manual"`, without which it re-sends a POST and its secret to the
+ * `Location`), and the secret headers are redacted from spans.
+ *
+ * @internal
+ */
+export const guard = Effect.gen(function*() {
+  const requestInit: RequestInit = {
+    ...Option.getOrElse(yield* Effect.serviceOption(FetchHttpClient.RequestInit), () => ({})),
+    redirect: "manual"
+  }
+  const redactedNames = [...yield* FiberRef.get(Headers.currentRedactedNames), ...SECRET_HEADERS]
+  return (yield* HttpClient.HttpClient).pipe(
+    HttpClient.transformResponse((effect) =>
+      Effect.locally(
+        Effect.provideService(effect, FetchHttpClient.RequestInit, requestInit),
+        Headers.currentRedactedNames,
+        redactedNames
+      )
+    )
+  )
+})
+
+/**
+ * A redirect: a 3xx, or status 0, which is how browsers' fetch hands back a redirect it did not follow
+ * (`opaqueredirect`, the `Location` hidden).
+ *
+ * @internal
+ */
+export const isRedirect = (status: number): boolean => status === 0 || (status >= 300 && status < 400)
+
+/**
+ * Where a redirect pointed: the host of its `Location`, never its path or query (they may carry anything).
+ *
+ * @internal
+ */
+export const redirectTarget = (headers: Headers.Headers, base: string): string => {
+  const location = headers["location"]
+  if (location === undefined || location === "") return "a location the platform does not show"
+  try {
+    return new URL(location, base).host || "an unreadable location"
+  } catch {
+    return "an unreadable location"
+  }
+}
+
+/** The media type of a `Content-Type`, lower case, without its parameters. @internal */
+export const mediaType = (headers: Headers.Headers): string | undefined => {
+  const value = headers["content-type"]
+  if (value === undefined) return undefined
+  return value.split(";")[0]!.trim().toLowerCase()
+}
+
+/** Whether a media type is JSON (`application/json`, `text/json`, `application/problem+json`...). @internal */
+export const isJsonType = (type: string): boolean =>
+  type === "application/json" || type === "text/json" || type.endsWith("+json")
+
+/** @internal */
+export type Bounded =
+  | { readonly _tag: "Complete"; readonly text: string }
+  | { readonly _tag: "TooLarge" }
+
+/**
+ * The body's chunks; a body the platform reports as absent (a fetch `Response` with `null`) is empty.
+ *
+ * @internal
+ */
+export const chunks = (
+  response: HttpClientResponse.HttpClientResponse
+): Stream.Stream<Uint8Array, HttpClientError.ResponseError> =>
+  Stream.catchAll(response.stream, (error) => error.reason === "EmptyBody" ? Stream.empty : Stream.fail(error))
+
+const isIdentity = (headers: Headers.Headers): boolean => {
+  const coding = headers["content-encoding"]
+  return coding === undefined || coding.trim() === "" || coding.trim().toLowerCase() === "identity"
+}
+
+const declaredLength = (headers: Headers.Headers): number | undefined => {
+  const value = headers["content-length"]
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined
+}
+
+/**
+ * Reads a body as UTF-8 text, at most `maxBytes` of it. Past the bound, reading stops at once (the connection is
+ * dropped, so an endless body costs no more than the bound): `truncate` keeps what was read, otherwise the
+ * answer is `TooLarge`. A `Content-Length` over the bound is refused before reading.
+ *
+ * @internal
+ */
+export const readBounded = (
+  response: HttpClientResponse.HttpClientResponse,
+  maxBytes: number,
+  overflow: "fail" | "truncate"
+): Effect.Effect<Bounded, HttpClientError.ResponseError> => {
+  const declared = declaredLength(response.headers)
+  if (overflow === "fail" && declared !== undefined && declared > maxBytes) {
+    // stop at the first chunk: the body is dropped with its connection
+    return Effect.as(Stream.runForEachWhile(chunks(response), () => Effect.succeed(false)), { _tag: "TooLarge" })
+  }
+  // HTTP framing delivers no more than a declared length, unless a content coding inflates it: read it whole,
+  // which costs less than reading it chunk by chunk
+  if (declared !== undefined && declared <= maxBytes && isIdentity(response.headers)) {
+    return Effect.map(response.text, (text): Bounded => ({ _tag: "Complete", text }))
+  }
+  return Effect.suspend(() => {
+    const decoder = new TextDecoder()
+    const parts: Array<string> = []
+    let size = 0
+    let over = false
+    return Stream.runForEachWhile(chunks(response), (chunk) =>
+      Effect.sync(() => {
+        const room = maxBytes - size
+        if (chunk.length > room) {
+          over = true
+          if (overflow === "truncate" && room > 0) parts.push(decoder.decode(chunk.subarray(0, room), { stream: true }))
+          return false
+        }
+        size += chunk.length
+        parts.push(decoder.decode(chunk, { stream: true }))
+        return true
+      })).pipe(
+        Effect.map((): Bounded => {
+          if (over && overflow === "fail") return { _tag: "TooLarge" }
+          parts.push(decoder.decode())
+          return { _tag: "Complete", text: parts.join("") }
+        })
+      )
+  })
+}
+
+// -----------------------------------------------------------------------------
+// failures, timeouts
+// -----------------------------------------------------------------------------
 
 /** Error codes meaning the request never left: no connection was made. @internal */
 const NOT_SENT_CODES: ReadonlySet<string> = new Set([
@@ -100,6 +252,59 @@ export const withTimeout = <A, E, R>(
 ): Effect.Effect<A, E | TransportError, R> =>
   Effect.timeoutFail(self, { duration: timeout, onTimeout: () => timeoutError(info, timeout) })
 
+// -----------------------------------------------------------------------------
+// retries
+// -----------------------------------------------------------------------------
+
+/**
+ * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 10.2.3). Returns the delay in milliseconds,
+ * or `undefined` when the header is absent or unreadable.
+ *
+ * @internal
+ */
+export const parseRetryAfter = (value: string | undefined, now: number): number | undefined => {
+  if (value === undefined) return undefined
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/**
+ * The delay before retry number `attempt` (0-based): the server's `Retry-After` when it sent one (capped), else
+ * exponential backoff with full jitter.
+ *
+ * @internal
+ */
+export const delay = (
+  policy: HelloAssoConfig.RetryPolicy,
+  attempt: number,
+  retryAfterMillis: number | undefined
+): Effect.Effect<Duration.Duration> => {
+  if (retryAfterMillis !== undefined) {
+    return Effect.succeed(Duration.min(Duration.millis(retryAfterMillis), policy.maxRetryAfter))
+  }
+  const ceiling = Math.min(
+    Duration.toMillis(policy.maxDelay),
+    Duration.toMillis(policy.baseDelay) * 2 ** Math.min(attempt, 30)
+  )
+  return Effect.map(Random.next, (r) => Duration.millis(Math.floor(r * ceiling)))
+}
+
+/**
+ * The retry schedule of a policy: at most `maxRetries` retries, each after the failure's `Retry-After` when the
+ * server sent one, else after an exponential backoff with full jitter. Its input is the failure being retried.
+ *
+ * @internal
+ */
+export const schedule = <E>(
+  policy: HelloAssoConfig.RetryPolicy,
+  retryAfterMillis: (error: E) => number | undefined
+): Schedule.Schedule<unknown, E> =>
+  Schedule.intersect(Schedule.recurs(policy.maxRetries), Schedule.identity<E>()).pipe(
+    Schedule.modifyDelayEffect(([attempt, error]) => delay(policy, attempt, retryAfterMillis(error)))
+  )
+
 /** Whether and when to retry a failure. @internal */
 export interface RetryHint {
   readonly retryAfterMillis: number | undefined
@@ -123,7 +328,7 @@ export const retrying = <A, E, R>(
 ): Effect.Effect<A, E, R> => {
   const maxRetryAfter = Duration.toMillis(policy.maxRetryAfter)
   return Effect.retry(attempt, {
-    schedule: custom ?? RetryPolicy.schedule(policy, (error: E) => classify(error)?.retryAfterMillis),
+    schedule: custom ?? schedule(policy, (error: E) => classify(error)?.retryAfterMillis),
     while: (error) => {
       const hint = classify(error)
       return hint !== undefined && !(hint.retryAfterMillis !== undefined && hint.retryAfterMillis > maxRetryAfter)

@@ -15,10 +15,17 @@ const slow: Record<
   models.KnownEventType,
   (input: unknown) => Either.Either<models.Notification, ParseResult.ParseError>
 > = {
-  Payment: Schema.decodeUnknownEither(models.PaymentNotificationCodec.schema),
-  Order: Schema.decodeUnknownEither(models.OrderNotificationCodec.schema),
-  Form: Schema.decodeUnknownEither(models.FormNotificationCodec.schema),
-  Organization: Schema.decodeUnknownEither(models.OrganizationNotificationCodec.schema)
+  Payment: Schema.decodeUnknownEither(models.PaymentNotification),
+  Order: Schema.decodeUnknownEither(models.OrderNotification),
+  Form: Schema.decodeUnknownEither(models.FormNotification),
+  Organization: Schema.decodeUnknownEither(models.OrganizationNotification)
+}
+
+const fast: Record<models.KnownEventType, (input: unknown) => models.Notification | Codec.FAIL> = {
+  Payment: Codec.decoderFor(models.PaymentNotification)!,
+  Order: Codec.decoderFor(models.OrderNotification)!,
+  Form: Codec.decoderFor(models.FormNotification)!,
+  Organization: Codec.decoderFor(models.OrganizationNotification)!
 }
 
 const fail = (reason: "InvalidJson" | "Schema", path: string, detail: string) =>
@@ -66,10 +73,10 @@ export const decode = (body: string | Uint8Array): Effect.Effect<models.Notifica
   if (!models.isKnownEventType(eventType)) {
     return Effect.succeed<models.UnknownNotification>({ eventType, raw: parsed })
   }
-  const fast: models.Notification | Codec.FAIL = models.codecs[eventType].fast(parsed, { dates: new Map() })
-  if (fast !== Codec.FAIL) return Effect.succeed(fast)
-  const decoded = slow[eventType](parsed)
-  if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
-  const { message, path } = ParseIssue.describe(decoded.left)
+  const decoded = fast[eventType](parsed)
+  if (decoded !== Codec.FAIL) return Effect.succeed(decoded)
+  const checked = slow[eventType](parsed)
+  if (Either.isRight(checked)) return Effect.succeed(checked.right)
+  const { message, path } = ParseIssue.describe(checked.left)
   return fail("Schema", path, message)
 }

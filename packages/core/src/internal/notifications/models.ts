@@ -1,40 +1,15 @@
 /**
- * The models of HelloAsso's notifications, as codec fields (see `../codec.ts`): every member of the union has its
- * Schema and a fast decoder. The payment models are reused from `Payment`; the order and form models follow the
+ * The models of HelloAsso's notifications, as structs of the fields `../codec.ts` knows: every member of the union
+ * has a fast decoder. The payment models are reused from `Payment`; the order and form models follow the
  * 2026 spec's `Statistics.OrderDetail` and `Forms.FormPublicModel` with the same drift rules, looser still: only
  * ids are required.
  */
-import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Payment from "../../Payment.js"
 import * as Codec from "../codec.js"
 import { Int32 } from "../int32.js"
 import { IsoDateTime } from "../isoDateTime.js"
 import * as openEnum from "../openEnum.js"
-
-/** A codec of a schema without a fast decoder of its own: its Schema decodes, `FAIL` on any failure. */
-const viaSchema = <A, I>(schema: Schema.Schema<A, I>): Codec.Codec<Schema.Schema<A, I>> => {
-  const decode = Schema.decodeUnknownEither(schema)
-  return Codec.make(schema, (input) => Either.getOrElse(decode(input), (): A | Codec.FAIL => Codec.FAIL))
-}
-
-/** A codec of a model `Payment` defines: the fast decoders it registered. */
-const registered = <A, I>(schema: Schema.Schema<A, I>): Codec.Codec<Schema.Schema<A, I>> => {
-  const fast = Codec.fastDecoder(schema)
-  const interpreted = Codec.fastDecoder(schema, { interpreted: true })
-  if (fast === undefined || interpreted === undefined) return viaSchema(schema)
-  return Codec.make(schema, (input) => fast(input), (input) => interpreted(input))
-}
-
-const literal = <const L extends string>(value: L): Codec.Codec<Schema.Schema<L>> =>
-  Codec.make(Schema.Literal(value), (input) => input === value ? value : Codec.FAIL)
-
-const unknown: Codec.Codec<Schema.Schema<unknown>> = Codec.make(Schema.Unknown, (input) => input)
-
-const date = Codec.date(IsoDateTime)
-const cents = Codec.int32(Payment.Cents)
-const int32 = Codec.int32(Int32)
-const meta = registered(Payment.Meta)
 
 /** @internal */
 export const PriceCategory = openEnum.make("PriceCategory", ["Fixed", "Pwyw", "Free"])
@@ -61,167 +36,147 @@ export const FormState = openEnum.make("FormState", ["Public", "Private", "Draft
 
 /** @internal */
 export const OrderAmountFields = {
-  total: Codec.optional(cents),
-  vat: Codec.optional(cents),
-  discount: Codec.optional(cents)
+  total: Codec.optional(Payment.Cents),
+  vat: Codec.optional(Payment.Cents),
+  discount: Codec.optional(Payment.Cents)
 }
 
-const OrderAmountCodec = Codec.struct("OrderAmount", OrderAmountFields)
-
 /** @internal */
-export const OrderAmount = OrderAmountCodec.schema
+export const OrderAmount = Schema.Struct(OrderAmountFields).annotations({ identifier: "OrderAmount" })
 
 /** @internal */
 export const ItemUserFields = {
-  firstName: Codec.optional(Codec.string),
-  lastName: Codec.optional(Codec.string)
+  firstName: Codec.optional(Schema.String),
+  lastName: Codec.optional(Schema.String)
 }
 
-const ItemUserCodec = Codec.struct("ItemUser", ItemUserFields)
-
 /** @internal */
-export const ItemUser = ItemUserCodec.schema
+export const ItemUser = Schema.Struct(ItemUserFields).annotations({ identifier: "ItemUser" })
 
 /** @internal */
 export const ItemDiscountFields = {
-  code: Codec.optional(Codec.string),
-  amount: Codec.optional(cents)
+  code: Codec.optional(Schema.String),
+  amount: Codec.optional(Payment.Cents)
 }
 
-const ItemDiscountCodec = Codec.struct("ItemDiscount", ItemDiscountFields)
-
 /** @internal */
-export const ItemDiscount = ItemDiscountCodec.schema
+export const ItemDiscount = Schema.Struct(ItemDiscountFields).annotations({ identifier: "ItemDiscount" })
 
 /** @internal */
 export const ItemCustomFieldFields = {
-  id: Codec.optional(int32),
-  name: Codec.optional(Codec.string),
-  type: Codec.optional(Codec.openEnum(FieldType)),
-  answer: Codec.optional(Codec.string)
+  id: Codec.optional(Int32),
+  name: Codec.optional(Schema.String),
+  type: Codec.optional(FieldType),
+  answer: Codec.optional(Schema.String)
 }
 
-const ItemCustomFieldCodec = Codec.struct("ItemCustomField", ItemCustomFieldFields)
-
 /** @internal */
-export const ItemCustomField = ItemCustomFieldCodec.schema
+export const ItemCustomField = Schema.Struct(ItemCustomFieldFields).annotations({ identifier: "ItemCustomField" })
 
 /** @internal */
 export const ItemOptionFields = {
-  optionId: Codec.optional(int32),
-  name: Codec.optional(Codec.string),
-  amount: Codec.optional(cents),
-  priceCategory: Codec.optional(Codec.openEnum(PriceCategory)),
-  isRequired: Codec.optional(Codec.boolean),
-  customFields: Codec.list(ItemCustomFieldCodec)
+  optionId: Codec.optional(Int32),
+  name: Codec.optional(Schema.String),
+  amount: Codec.optional(Payment.Cents),
+  priceCategory: Codec.optional(PriceCategory),
+  isRequired: Codec.optional(Schema.Boolean),
+  customFields: Codec.list(ItemCustomField)
 }
 
-const ItemOptionCodec = Codec.struct("ItemOption", ItemOptionFields)
-
 /** @internal */
-export const ItemOption = ItemOptionCodec.schema
+export const ItemOption = Schema.Struct(ItemOptionFields).annotations({ identifier: "ItemOption" })
 
 /** @internal */
 export const SharePaymentFields = {
-  id: Codec.required(Codec.int32(Payment.PaymentId)),
-  shareAmount: Codec.optional(cents)
+  id: Payment.PaymentId,
+  shareAmount: Codec.optional(Payment.Cents)
 }
 
-const SharePaymentCodec = Codec.struct("SharePayment", SharePaymentFields)
-
 /** @internal */
-export const SharePayment = SharePaymentCodec.schema
+export const SharePayment = Schema.Struct(SharePaymentFields).annotations({ identifier: "SharePayment" })
 
 /** @internal */
 export const OrderItemFields = {
-  id: Codec.required(Codec.int32(Payment.ItemId)),
-  amount: Codec.optional(cents),
-  initialAmount: Codec.optional(cents),
-  minAmount: Codec.optional(cents),
-  type: Codec.optional(Codec.openEnum(Payment.TierType)),
-  state: Codec.optional(Codec.openEnum(Payment.ItemState)),
-  name: Codec.optional(Codec.string),
-  priceCategory: Codec.optional(Codec.openEnum(PriceCategory)),
-  tierId: Codec.optional(int32),
-  tierDescription: Codec.optional(Codec.string),
-  comment: Codec.optional(Codec.string),
-  ticketUrl: Codec.optional(Codec.string),
-  qrCode: Codec.optional(Codec.string),
-  membershipCardUrl: Codec.optional(Codec.string),
-  dayOfLevy: Codec.optional(int32),
-  user: Codec.optional(ItemUserCodec),
-  discount: Codec.optional(ItemDiscountCodec),
-  customFields: Codec.list(ItemCustomFieldCodec),
-  options: Codec.list(ItemOptionCodec),
-  payments: Codec.list(SharePaymentCodec)
+  id: Payment.ItemId,
+  amount: Codec.optional(Payment.Cents),
+  initialAmount: Codec.optional(Payment.Cents),
+  minAmount: Codec.optional(Payment.Cents),
+  type: Codec.optional(Payment.TierType),
+  state: Codec.optional(Payment.ItemState),
+  name: Codec.optional(Schema.String),
+  priceCategory: Codec.optional(PriceCategory),
+  tierId: Codec.optional(Int32),
+  tierDescription: Codec.optional(Schema.String),
+  comment: Codec.optional(Schema.String),
+  ticketUrl: Codec.optional(Schema.String),
+  qrCode: Codec.optional(Schema.String),
+  membershipCardUrl: Codec.optional(Schema.String),
+  dayOfLevy: Codec.optional(Int32),
+  user: Codec.optional(ItemUser),
+  discount: Codec.optional(ItemDiscount),
+  customFields: Codec.list(ItemCustomField),
+  options: Codec.list(ItemOption),
+  payments: Codec.list(SharePayment)
 }
 
-const OrderItemCodec = Codec.struct("OrderItem", OrderItemFields)
-
 /** @internal */
-export const OrderItem = OrderItemCodec.schema
+export const OrderItem = Schema.Struct(OrderItemFields).annotations({ identifier: "OrderItem" })
 
 /** @internal */
 export const ShareItemFields = {
-  id: Codec.required(Codec.int32(Payment.ItemId)),
-  shareAmount: Codec.optional(cents),
-  shareItemAmount: Codec.optional(cents),
-  shareOptionsAmount: Codec.optional(cents)
+  id: Payment.ItemId,
+  shareAmount: Codec.optional(Payment.Cents),
+  shareItemAmount: Codec.optional(Payment.Cents),
+  shareOptionsAmount: Codec.optional(Payment.Cents)
 }
 
-const ShareItemCodec = Codec.struct("ShareItem", ShareItemFields)
-
 /** @internal */
-export const ShareItem = ShareItemCodec.schema
+export const ShareItem = Schema.Struct(ShareItemFields).annotations({ identifier: "ShareItem" })
 
 /** @internal */
 export const OrderPaymentFields = {
-  id: Codec.required(Codec.int32(Payment.PaymentId)),
-  amount: Codec.optional(cents),
-  amountTip: Codec.optional(cents),
-  date: Codec.optional(date),
-  state: Codec.optional(Codec.openEnum(Payment.PaymentState)),
-  type: Codec.optional(Codec.openEnum(Payment.PaymentType)),
-  paymentMeans: Codec.optional(Codec.openEnum(Payment.PaymentMeans)),
-  paymentOffLineMean: Codec.optional(Codec.openEnum(Payment.PaymentMeans)),
-  installmentNumber: Codec.optional(int32),
-  cashOutState: Codec.optional(Codec.openEnum(Payment.PaymentCashOutState)),
-  cashOutDate: Codec.optional(date),
-  idCashOut: Codec.optional(Codec.int32(Payment.CashOutId)),
-  paymentReceiptUrl: Codec.optional(Codec.string),
-  fiscalReceiptUrl: Codec.optional(Codec.string),
-  meta: Codec.optional(meta),
-  items: Codec.list(ShareItemCodec),
-  refundOperations: Codec.list(registered(Payment.RefundOperationLight))
+  id: Payment.PaymentId,
+  amount: Codec.optional(Payment.Cents),
+  amountTip: Codec.optional(Payment.Cents),
+  date: Codec.optional(IsoDateTime),
+  state: Codec.optional(Payment.PaymentState),
+  type: Codec.optional(Payment.PaymentType),
+  paymentMeans: Codec.optional(Payment.PaymentMeans),
+  paymentOffLineMean: Codec.optional(Payment.PaymentMeans),
+  installmentNumber: Codec.optional(Int32),
+  cashOutState: Codec.optional(Payment.PaymentCashOutState),
+  cashOutDate: Codec.optional(IsoDateTime),
+  idCashOut: Codec.optional(Payment.CashOutId),
+  paymentReceiptUrl: Codec.optional(Schema.String),
+  fiscalReceiptUrl: Codec.optional(Schema.String),
+  meta: Codec.optional(Payment.Meta),
+  items: Codec.list(ShareItem),
+  refundOperations: Codec.list(Payment.RefundOperationLight)
 }
 
-const OrderPaymentCodec = Codec.struct("OrderPayment", OrderPaymentFields)
-
 /** @internal */
-export const OrderPayment = OrderPaymentCodec.schema
+export const OrderPayment = Schema.Struct(OrderPaymentFields).annotations({ identifier: "OrderPayment" })
 
 /** @internal */
 export const OrderFields = {
-  id: Codec.required(Codec.int32(Payment.OrderId)),
-  date: Codec.optional(date),
-  formSlug: Codec.optional(Codec.string),
-  formType: Codec.optional(Codec.openEnum(Payment.FormType)),
-  organizationName: Codec.optional(Codec.string),
-  organizationSlug: Codec.optional(Codec.string),
-  organizationType: Codec.optional(Codec.openEnum(Payment.OrganizationType)),
-  organizationIsUnderColucheLaw: Codec.optional(Codec.boolean),
-  checkoutIntentId: Codec.optional(Codec.int32(Payment.CheckoutIntentId)),
-  meta: Codec.optional(meta),
-  payer: Codec.optional(registered(Payment.Payer)),
-  amount: Codec.optional(OrderAmountCodec),
-  items: Codec.list(OrderItemCodec),
-  payments: Codec.list(OrderPaymentCodec)
+  id: Payment.OrderId,
+  date: Codec.optional(IsoDateTime),
+  formSlug: Codec.optional(Schema.String),
+  formType: Codec.optional(Payment.FormType),
+  organizationName: Codec.optional(Schema.String),
+  organizationSlug: Codec.optional(Schema.String),
+  organizationType: Codec.optional(Payment.OrganizationType),
+  organizationIsUnderColucheLaw: Codec.optional(Schema.Boolean),
+  checkoutIntentId: Codec.optional(Payment.CheckoutIntentId),
+  meta: Codec.optional(Payment.Meta),
+  payer: Codec.optional(Payment.Payer),
+  amount: Codec.optional(OrderAmount),
+  items: Codec.list(OrderItem),
+  payments: Codec.list(OrderPayment)
 }
 
-const OrderCodec = Codec.struct("Order", OrderFields)
-
 /** @internal */
-export const Order = OrderCodec.schema
+export const Order = Schema.Struct(OrderFields).annotations({ identifier: "Order" })
 
 // -----------------------------------------------------------------------------
 // form
@@ -229,41 +184,37 @@ export const Order = OrderCodec.schema
 
 /** @internal */
 export const FormFields = {
-  formSlug: Codec.optional(Codec.string),
-  formType: Codec.optional(Codec.openEnum(Payment.FormType)),
-  title: Codec.optional(Codec.string),
-  privateTitle: Codec.optional(Codec.string),
-  description: Codec.optional(Codec.string),
-  state: Codec.optional(Codec.openEnum(FormState)),
-  url: Codec.optional(Codec.string),
-  organizationSlug: Codec.optional(Codec.string),
-  organizationName: Codec.optional(Codec.string),
-  currency: Codec.optional(Codec.string),
-  startDate: Codec.optional(date),
-  endDate: Codec.optional(date),
-  saleStartDate: Codec.optional(date),
-  saleEndDate: Codec.optional(date),
-  meta: Codec.optional(meta)
+  formSlug: Codec.optional(Schema.String),
+  formType: Codec.optional(Payment.FormType),
+  title: Codec.optional(Schema.String),
+  privateTitle: Codec.optional(Schema.String),
+  description: Codec.optional(Schema.String),
+  state: Codec.optional(FormState),
+  url: Codec.optional(Schema.String),
+  organizationSlug: Codec.optional(Schema.String),
+  organizationName: Codec.optional(Schema.String),
+  currency: Codec.optional(Schema.String),
+  startDate: Codec.optional(IsoDateTime),
+  endDate: Codec.optional(IsoDateTime),
+  saleStartDate: Codec.optional(IsoDateTime),
+  saleEndDate: Codec.optional(IsoDateTime),
+  meta: Codec.optional(Payment.Meta)
 }
 
-const FormCodec = Codec.struct("Form", FormFields)
-
 /** @internal */
-export const Form = FormCodec.schema
+export const Form = Schema.Struct(FormFields).annotations({ identifier: "Form" })
 
 // -----------------------------------------------------------------------------
 // organization
 // -----------------------------------------------------------------------------
 
 /** @internal */
-export const OrganizationChange = Schema.Struct({
-  oldSlugOrganization: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("old_slug_organization")),
-  newSlugOrganization: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("new_slug_organization"))
-}).annotations({ identifier: "OrganizationChange" })
-
-const OrganizationChangeCodec = Codec.make(
-  OrganizationChange,
-  (input): typeof OrganizationChange.Type | Codec.FAIL => {
+export const OrganizationChange = Codec.leaf(
+  Schema.Struct({
+    oldSlugOrganization: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("old_slug_organization")),
+    newSlugOrganization: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("new_slug_organization"))
+  }).annotations({ identifier: "OrganizationChange" }),
+  (input) => {
     if (typeof input !== "object" || input === null || Array.isArray(input)) return Codec.FAIL
     const record = input as Record<string, unknown>
     const oldSlug = record["old_slug_organization"]
@@ -288,47 +239,51 @@ const known: ReadonlySet<string> = new Set(knownEventTypes)
 /** @internal */
 export const isKnownEventType = (eventType: string): eventType is KnownEventType => known.has(eventType)
 
-const metadata = Codec.optional(unknown)
+const metadata = Codec.optional(Schema.Unknown)
 
 /** @internal */
 export const PaymentNotificationFields = {
-  eventType: Codec.required(literal("Payment")),
-  data: Codec.required(registered(Payment.PaymentDetail)),
+  eventType: Codec.literal("Payment"),
+  data: Payment.PaymentDetail,
   metadata
 }
 
 /** @internal */
-export const PaymentNotificationCodec = Codec.struct("PaymentNotification", PaymentNotificationFields)
+export const PaymentNotification = Schema.Struct(PaymentNotificationFields).annotations({
+  identifier: "PaymentNotification"
+})
 
 /** @internal */
 export const OrderNotificationFields = {
-  eventType: Codec.required(literal("Order")),
-  data: Codec.required(OrderCodec),
+  eventType: Codec.literal("Order"),
+  data: Order,
   metadata
 }
 
 /** @internal */
-export const OrderNotificationCodec = Codec.struct("OrderNotification", OrderNotificationFields)
+export const OrderNotification = Schema.Struct(OrderNotificationFields).annotations({ identifier: "OrderNotification" })
 
 /** @internal */
 export const FormNotificationFields = {
-  eventType: Codec.required(literal("Form")),
-  data: Codec.required(FormCodec),
+  eventType: Codec.literal("Form"),
+  data: Form,
   metadata
 }
 
 /** @internal */
-export const FormNotificationCodec = Codec.struct("FormNotification", FormNotificationFields)
+export const FormNotification = Schema.Struct(FormNotificationFields).annotations({ identifier: "FormNotification" })
 
 /** @internal */
 export const OrganizationNotificationFields = {
-  eventType: Codec.required(literal("Organization")),
-  data: Codec.required(OrganizationChangeCodec),
+  eventType: Codec.literal("Organization"),
+  data: OrganizationChange,
   metadata
 }
 
 /** @internal */
-export const OrganizationNotificationCodec = Codec.struct("OrganizationNotification", OrganizationNotificationFields)
+export const OrganizationNotification = Schema.Struct(OrganizationNotificationFields).annotations({
+  identifier: "OrganizationNotification"
+})
 
 /** @internal */
 export const UnknownEventType = Schema.String.pipe(
@@ -372,25 +327,25 @@ export const UnknownNotification: Schema.Schema<UnknownNotification, UnknownNoti
   }
 ).annotations({ identifier: "UnknownNotification" })
 
-/** The codec of each known event type. @internal */
-export const codecs = {
-  Payment: PaymentNotificationCodec,
-  Order: OrderNotificationCodec,
-  Form: FormNotificationCodec,
-  Organization: OrganizationNotificationCodec
+/** The schema of each known event type. @internal */
+export const schemas = {
+  Payment: PaymentNotification,
+  Order: OrderNotification,
+  Form: FormNotification,
+  Organization: OrganizationNotification
 } as const
 
 /** @internal */
-export type PaymentNotification = Schema.Struct.Type<Codec.SchemaFields<typeof PaymentNotificationFields>>
+export type PaymentNotification = Schema.Struct.Type<typeof PaymentNotificationFields>
 
 /** @internal */
-export type OrderNotification = Schema.Struct.Type<Codec.SchemaFields<typeof OrderNotificationFields>>
+export type OrderNotification = Schema.Struct.Type<typeof OrderNotificationFields>
 
 /** @internal */
-export type FormNotification = Schema.Struct.Type<Codec.SchemaFields<typeof FormNotificationFields>>
+export type FormNotification = Schema.Struct.Type<typeof FormNotificationFields>
 
 /** @internal */
-export type OrganizationNotification = Schema.Struct.Type<Codec.SchemaFields<typeof OrganizationNotificationFields>>
+export type OrganizationNotification = Schema.Struct.Type<typeof OrganizationNotificationFields>
 
 /** @internal */
 export type Notification =

@@ -30,6 +30,8 @@ export const growable = (base: Dataset): Growable => {
     at: (index) => index < baseSize ? base.at(index) : added[index - baseSize]!,
     ticksAt: (index) => index < baseSize ? base.ticksAt(index) : added[index - baseSize]!.ticks,
     indexOfId: (id) => base.indexOfId(id) ?? byId.get(id),
+    // an added payment is not paid out yet
+    cashOutSpan: base.cashOutSpan,
     add: (record) => {
       byId.set(record.id, baseSize + added.length)
       added.push(record)

@@ -1,7 +1,7 @@
 /**
- * The simulator as one HTTP application: the token endpoint, the five payments endpoints and the notification
- * URL endpoints, with HelloAsso's auth, parameters, pagination, error shapes, refunds and injected faults. The same
- * application is served in memory (no sockets) and over loopback HTTP.
+ * The simulator as one HTTP application: the token endpoint, the five payments endpoints, the cash-out export and
+ * the notification URL endpoints, with HelloAsso's auth, parameters, pagination, error shapes, refunds and
+ * injected faults. The same application is served in memory (no sockets) and over loopback HTTP.
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -10,6 +10,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type * as Payment from "../../Payment.js"
+import * as CashOuts from "./cashOuts.js"
 import type { Decision, Faults } from "./faults.js"
 import type { Pager } from "./pages.js"
 import * as ParisTime from "./parisTime.js"
@@ -156,19 +157,24 @@ const forbidden = (organization: string) =>
 
 const CSV_TYPE = "text/csv; charset=utf-8"
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+const NO_XLSX = "The simulator does not produce XLSX exports: ask for text/csv (Accept: text/csv) instead."
 
 const csvCell = (value: string): string => /[;"\r\n]/.test(value) ? `"${value.replace(/"/g, "\"\"")}"` : value
 
 const csvLine = (cells: ReadonlyArray<string>): string => `${cells.map(csvCell).join(";")}\r\n`
 
 /** HelloAsso exports are UTF-8 with a byte order mark, `;`-separated, CRLF lines. */
-const csvStream = (rows: Iterable<PaymentRecord>): Stream.Stream<Uint8Array> => {
+const csvStream = (
+  rows: Iterable<PaymentRecord>,
+  header: ReadonlyArray<string> = Render.CSV_HEADER,
+  row: (record: PaymentRecord) => ReadonlyArray<string> = Render.csvRow
+): Stream.Stream<Uint8Array> => {
   const encoder = new TextEncoder()
   function* lines(): Generator<Uint8Array> {
-    let batch = `\uFEFF${csvLine(Render.CSV_HEADER)}`
+    let batch = `\uFEFF${csvLine(header)}`
     let n = 0
     for (const record of rows) {
-      batch += csvLine(Render.csvRow(record))
+      batch += csvLine(row(record))
       if (++n % 500 === 0) {
         yield encoder.encode(batch)
         batch = ""
@@ -340,10 +346,7 @@ export const make = (state: AppState) => {
           })
         }
         if (accept.includes(XLSX_TYPE)) {
-          return HttpServerResponse.text(
-            "The simulator does not produce XLSX exports: ask for text/csv (Accept: text/csv) instead.",
-            { status: 406, contentType: "text/plain; charset=utf-8" }
-          )
+          return HttpServerResponse.text(NO_XLSX, { status: 406, contentType: "text/plain; charset=utf-8" })
         }
         return page(dataset, parsed.query, renderPayment(dataset))
       })
@@ -357,6 +360,41 @@ export const make = (state: AppState) => {
       const parsed = QueryParams.parseQuery("search", QueryParams.readParams(url.searchParams), undefined)
       if ("errors" in parsed) return validationResponse(parsed.errors)
       return page(dataset, parsed.query, (record) => Render.publicPayment(dataset.organization, record))
+    }))
+
+  // -- cash-outs -------------------------------------------------------------------------------------------
+
+  /** The payments of a cash-out, one row each: JSON (the default), CSV, or 406 for XLSX. */
+  const exportCashOut = endpoint("exportCashOut", ({ at, organization, params, request }) =>
+    Effect.sync(() => {
+      const found = datasetFor(params["organizationSlug"], organization)
+      if ("response" in found) return found.response
+      const { dataset } = found
+      const rawId = params["cashOutId"]
+      const id = rawId !== undefined && /^\d{1,10}$/.test(rawId) ? Number(rawId) : Number.NaN
+      if (!Number.isInteger(id) || id > 2_147_483_647) {
+        return validationResponse({ cashOutId: [`The value '${rawId}' is not valid.`] })
+      }
+      // a cash-out of another organization is not found in this one
+      const records = CashOuts.payments(
+        dataset,
+        (index) => state.refunds.view(index, dataset.at(index), at),
+        id
+      )
+      if (records === undefined) return errorsResponse(404, "NotFound", `Cash-out ${id} not found`)
+      const accept = (request.headers["accept"] ?? "").toLowerCase()
+      const filename = `versement-${id}`
+      if (accept.includes("text/csv")) {
+        return HttpServerResponse.stream(csvStream(records, Render.CASH_OUT_CSV_HEADER, Render.cashOutCsvRow), {
+          status: 200,
+          contentType: CSV_TYPE,
+          headers: { "content-disposition": `attachment; filename="${filename}.csv"` }
+        })
+      }
+      if (accept.includes(XLSX_TYPE)) {
+        return HttpServerResponse.text(NO_XLSX, { status: 406, contentType: "text/plain; charset=utf-8" })
+      }
+      return jsonResponse(200, records.map(Render.cashOutRow))
     }))
 
   // -- one payment ------------------------------------------------------------------------------------------
@@ -519,6 +557,7 @@ export const make = (state: AppState) => {
     HttpRouter.get("/v5/organizations/:organizationSlug/forms/:formType/:formSlug/payments", listByForm),
     HttpRouter.get("/v5/organizations/:organizationSlug/payments/search", search),
     HttpRouter.get("/v5/organizations/:organizationSlug/payments", listByOrganization),
+    HttpRouter.get("/v5/organizations/:organizationSlug/cash-out/:cashOutId/export", exportCashOut),
     HttpRouter.get("/v5/payments/:paymentId", get),
     HttpRouter.post("/v5/payments/:paymentId/refund", refund),
     HttpRouter.put("/v5/partners/me/api-notifications", setNotificationUrl),

@@ -6,6 +6,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Payment from "../../Payment.js"
+import * as CashOuts from "./cashOuts.js"
 import * as ParisTime from "./parisTime.js"
 import type { Dataset, Form, Organization, PaymentRecord } from "./records.js"
 
@@ -34,8 +35,20 @@ export const fromPayments = (
     }
     return form
   }
+  // the simulator places each payment in time, answers filters on amounts and states, and computes refunds
+  const incomplete = payments.find((p) =>
+    p.date == null || p.amount == null || p.state == null ||
+    (p.items ?? []).some((item) => item.amount == null || item.shareAmount == null || item.shareItemAmount == null) ||
+    (p.refundOperations ?? []).some((op) => op.amount == null)
+  )
+  if (incomplete !== undefined) {
+    return Either.left(
+      `invalid fixture payments: payment ${incomplete.id} needs a date, an amount and a state, its items their ` +
+        "amounts and its refund operations theirs"
+    )
+  }
   const records: Array<PaymentRecord> = payments.map((p) => {
-    const date = ticksOf(p.date)
+    const date = ticksOf(p.date!)
     const order = p.order ?? undefined
     const payer = p.payer ?? undefined
     const updated = p.meta?.updatedAt
@@ -43,11 +56,11 @@ export const fromPayments = (
       id: p.id,
       ticks: date,
       orderId: order?.id ?? p.id,
-      orderTicks: order?.date === undefined ? date : ticksOf(order.date),
-      updateTicks: updated === undefined ? date : ticksOf(updated),
-      amount: p.amount,
+      orderTicks: order?.date == null ? date : ticksOf(order.date),
+      updateTicks: updated == null ? date : ticksOf(updated),
+      amount: p.amount!,
       amountTip: orNull(p.amountTip),
-      state: p.state,
+      state: p.state!,
       type: orNull(p.type),
       paymentMeans: orNull(p.paymentMeans),
       offlineMean: orNull(p.paymentOffLineMean),
@@ -76,9 +89,9 @@ export const fromPayments = (
       },
       items: (p.items ?? []).map((item) => ({
         id: item.id,
-        amount: item.amount,
-        shareAmount: item.shareAmount,
-        shareItemAmount: item.shareItemAmount,
+        amount: item.amount!,
+        shareAmount: item.shareAmount!,
+        shareItemAmount: item.shareItemAmount!,
         shareOptionsAmount: orNull(item.shareOptionsAmount),
         initialAmount: orNull(item.initialAmount),
         type: orNull(item.type),
@@ -87,11 +100,11 @@ export const fromPayments = (
       })),
       refunds: (p.refundOperations ?? []).map((op) => ({
         id: op.id,
-        amount: op.amount,
+        amount: op.amount!,
         amountTip: op.amountTip ?? 0,
         // real responses send `state` where the spec says `status`
         state: op.state ?? (op as { readonly status?: string }).status ?? "Unknown",
-        ticks: op.meta?.createdAt === undefined ? date : ticksOf(op.meta.createdAt)
+        ticks: op.meta?.createdAt == null ? date : ticksOf(op.meta.createdAt)
       })),
       paymentReceiptUrl: orNull(p.paymentReceiptUrl),
       fiscalReceiptUrl: orNull(p.fiscalReceiptUrl)
@@ -105,6 +118,7 @@ export const fromPayments = (
     size: records.length,
     at: (index) => records[index]!,
     ticksAt: (index) => records[index]!.ticks,
-    indexOfId: (id) => byId.get(id)
+    indexOfId: (id) => byId.get(id),
+    cashOutSpan: CashOuts.spans(records)
   })
 }

@@ -2,6 +2,7 @@
  * A deterministic association from a seed: its forms, and payments computed from their index alone, so a
  * dataset of a million payments costs no memory until a payment is asked for.
  */
+import * as CashOuts from "./cashOuts.js"
 import * as ParisTime from "./parisTime.js"
 import { below, hash, unit, weighted } from "./random.js"
 import type { Dataset, Form, Item, Organization, Payer, PaymentRecord, RefundRecord, User } from "./records.js"
@@ -271,7 +272,6 @@ const S = {
   userDiffers: 20,
   failedRefund: 21,
   failedRefundState: 22,
-  cashOutDelay: 23,
   update: 24
 } as const
 
@@ -310,10 +310,10 @@ export const generate = (options: GeneratorOptions): Dataset => {
   const payerCount = Math.max(1, Math.ceil(size / 3))
   const formWeights = forms.map((form, i) => [i, FORM_WEIGHTS[form.formType] ?? 5] as const)
   const idBase = 20_000_001
-  const cashedOutBefore = endTicks - 15 * DAY_TICKS
 
   // Strictly increasing with the index: each payment falls in its own slot of the period.
   const ticksAt = (index: number): number => startTicks + index * slot + (hash(seed, index, S.jitter) % slot)
+  const cashOuts = CashOuts.monthly({ seed, startTicks, endTicks, size, ticksAt })
 
   const payerAt = (p: number): { payer: Payer; user: User } => {
     const first = FIRST_NAMES[below(seed, p, S.first, FIRST_NAMES.length)]!
@@ -404,9 +404,10 @@ export const generate = (options: GeneratorOptions): Dataset => {
       })
     }
 
-    const cashedOut = state === "Authorized" && ticks < cashedOutBefore
-    const cashOutTicks = cashedOut ? ticks + (7 + below(seed, index, S.cashOutDelay, 8)) * DAY_TICKS : null
-    const cashOutState = cashOutStateOf(state, offline, cashedOut)
+    // only authorized online payments are paid out (offline ones are `Registered`)
+    const cashOut = state === "Authorized" ? cashOuts.of(ticks) : undefined
+    const cashOutTicks = cashOut === undefined ? null : cashOut.ticks
+    const cashOutState = cashOutStateOf(state, offline, cashOut !== undefined)
     const updateTicks = Math.max(
       ticks + below(seed, index, S.update, 3600) * SECOND_TICKS,
       cashOutTicks ?? 0,
@@ -430,7 +431,7 @@ export const generate = (options: GeneratorOptions): Dataset => {
       installmentNumber,
       cashOutState,
       cashOutTicks,
-      idCashOut: cashedOut ? 900_000 + Math.floor(index / 50) : null,
+      idCashOut: cashOut === undefined ? null : cashOut.id,
       checkoutIntentId: form.formType === "Checkout" ? 50_000_000 + index : null,
       form,
       payer,
@@ -453,7 +454,8 @@ export const generate = (options: GeneratorOptions): Dataset => {
     indexOfId: (id) => {
       const index = id - idBase
       return Number.isInteger(index) && index >= 0 && index < size ? index : undefined
-    }
+    },
+    cashOutSpan: cashOuts.span
   }
 }
 

@@ -15,6 +15,7 @@ export type Endpoint =
   | "search"
   | "get"
   | "refund"
+  | "exportCashOut"
   | "setNotificationUrl"
   | "deleteNotificationUrl"
 

@@ -118,6 +118,11 @@ export interface Dataset {
   readonly ticksAt: (index: number) => number
   /** The index of a payment id, if the dataset has it. */
   readonly indexOfId: (id: number) => number | undefined
+  /**
+   * The indexes `[start, end)` among which the payments of a cash-out are (others may be there too): undefined
+   * for a cash-out the dataset does not have.
+   */
+  readonly cashOutSpan: (idCashOut: number) => readonly [start: number, end: number] | undefined
 }
 
 /** Folds case and accents so that a search for `helene` finds `Hélène`. @internal */

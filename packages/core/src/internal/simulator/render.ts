@@ -2,6 +2,7 @@
  * The wire shapes of a payment, as HelloAsso sends them: null fields are sometimes sent as `null` and sometimes
  * left out, refund operations carry `status` or (drift of the real API) `state`, dates have 7 fractional digits.
  */
+import type * as CashOut from "../../CashOut.js"
 import type * as Payment from "../../Payment.js"
 import * as ParisTime from "./parisTime.js"
 import type { Organization, PaymentRecord, RefundRecord } from "./records.js"
@@ -178,6 +179,104 @@ export const csvRow = (record: PaymentRecord): ReadonlyArray<string> => [
   record.payer.email ?? "",
   record.payer.city ?? "",
   record.installmentNumber === null ? "" : String(record.installmentNumber)
+]
+
+/** What a payment's row of a cash-out export records. */
+const operationType = (record: PaymentRecord): CashOut.OperationType =>
+  record.installmentNumber !== null
+    ? "MultipleInstalmentPayment"
+    : record.form.formType === "Donation"
+    ? "OneTimeDonation"
+    : "OneTimePayment"
+
+/** Refunds made after the cash-out show in the status of its row. */
+const cashOutStatus = (record: PaymentRecord): CashOut.PaymentStatus => {
+  if (record.state === "Contested") return "Contested"
+  if (record.state === "Refunded") return "Refunded"
+  const refunded = record.refunds.some((refund) => refund.state === "Processed")
+  return refunded ? "PartiallyRefunded" : "Paid"
+}
+
+/** The tip goes to HelloAsso: the association is paid the rest. */
+const paidOut = (record: PaymentRecord): number => record.amount - (record.amountTip ?? 0)
+
+const designation = (record: PaymentRecord): string | null => {
+  const names = record.items.flatMap((item) => item.name === null ? [] : [item.name])
+  return names.length === 0 ? null : names.join(", ")
+}
+
+/**
+ * A paid-out payment as a row of its cash-out's JSON export (`CashoutExportRowModel`): amounts in euros (the
+ * spec's `double`), `null` for what the row does not have, the payer's company left out when there is none.
+ *
+ * @internal
+ */
+export const cashOutRow = (record: PaymentRecord): CashOut.ExportRowEncoded => {
+  const row: Mutable<CashOut.ExportRowEncoded> = {
+    campaignType: record.form.formType,
+    campaignName: record.form.title,
+    operationType: operationType(record),
+    credit: paidOut(record) / 100,
+    debit: null,
+    orderId: record.orderId,
+    paymentId: record.id,
+    paymentDate: date(record.ticks),
+    paymentMethod: record.paymentMeans,
+    paymentStatus: cashOutStatus(record),
+    cashOutDate: record.cashOutTicks === null ? null : date(record.cashOutTicks),
+    cashOutId: record.idCashOut!,
+    designation: designation(record),
+    payerLastName: record.payer.lastName,
+    payerFirstName: record.payer.firstName,
+    payerEmail: record.payer.email,
+    payerSiren: null
+  }
+  if (record.payer.company !== null) row.payerCompany = record.payer.company
+  return row
+}
+
+/** The columns of a cash-out's CSV export, in the order of the JSON fields, in French like the others. @internal */
+export const CASH_OUT_CSV_HEADER = [
+  "Type de campagne",
+  "Campagne",
+  "Type d'opération",
+  "Crédit (€)",
+  "Débit (€)",
+  "Numéro de commande",
+  "Numéro de paiement",
+  "Date du paiement",
+  "Moyen de paiement",
+  "Statut du paiement",
+  "Date du versement",
+  "Numéro du versement",
+  "Désignation",
+  "Société",
+  "Nom",
+  "Prénom",
+  "Email",
+  "SIREN"
+] as const
+
+/** One CSV row of a cash-out export, in the order of `CASH_OUT_CSV_HEADER`. @internal */
+export const cashOutCsvRow = (record: PaymentRecord): ReadonlyArray<string> => [
+  record.form.formType,
+  record.form.title,
+  operationType(record),
+  euros(paidOut(record)),
+  "",
+  String(record.orderId),
+  String(record.id),
+  date(record.ticks),
+  record.paymentMeans ?? "",
+  cashOutStatus(record),
+  record.cashOutTicks === null ? "" : date(record.cashOutTicks),
+  String(record.idCashOut),
+  designation(record) ?? "",
+  record.payer.company ?? "",
+  record.payer.lastName ?? "",
+  record.payer.firstName ?? "",
+  record.payer.email ?? "",
+  ""
 ]
 
 /**

@@ -47,7 +47,8 @@ const emptyDataset = (organization: Organization): Dataset => ({
     throw new RangeError("empty dataset")
   },
   ticksAt: () => 0,
-  indexOfId: () => undefined
+  indexOfId: () => undefined,
+  cashOutSpan: () => undefined
 })
 
 const toSearchParams = (filter: object): URLSearchParams => {

@@ -11,6 +11,7 @@ import type * as Usage from "@effect/cli/Usage"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as CashOuts from "./cashOuts.js"
 import * as Demo from "./demo.js"
 import { blocks, paragraphs, spanText } from "./helpDoc.js"
 import * as Notifications from "./notifications.js"
@@ -24,7 +25,13 @@ export { NAME, VERSION } from "./version.js"
 /** The tree @effect/cli parses the command line against. */
 export const root = Command.make(NAME).pipe(
   Command.withDescription("HelloAsso payments from the command line"),
-  Command.withSubcommands([Payments.command, Notifications.command, Simulator.command, Demo.command])
+  Command.withSubcommands([
+    Payments.command,
+    CashOuts.command,
+    Notifications.command,
+    Simulator.command,
+    Demo.command
+  ])
 )
 
 /** The help of a command without @effect/cli's own options (ours are listed apart). */

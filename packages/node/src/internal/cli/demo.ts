@@ -78,7 +78,7 @@ const listenForNotifications = Effect.gen(function*() {
         for (const payment of fresh) {
           received.push(
             `notification ${notification.eventType} received at ${url}, signature checked; reconciled: payment ` +
-              `${payment.id} ${payment.state}, ${Formats.euros(Formats.refunded(payment))} refunded`
+              `${payment.id} ${Formats.text(payment.state)}, ${Formats.euros(Formats.refunded(payment))} refunded`
           )
         }
       }
@@ -112,13 +112,14 @@ const tour = ({ organizationSlug, outputDir, simulator }: Tour) =>
       Stream.runForEach((page) => {
         for (const payment of page.data) {
           count++
-          add(byState, payment.state, payment.amount)
-          add(byFormType, Option.getOrElse(Option.flatMap(payment.order, (o) => o.formType), () => "?"), payment.amount)
+          const cents = Option.getOrElse(payment.amount, () => 0)
+          add(byState, Option.getOrElse(payment.state, () => "?"), cents)
+          add(byFormType, Option.getOrElse(Option.flatMap(payment.order, (o) => o.formType), () => "?"), cents)
           refundedCents += Formats.refunded(payment)
           refundOperations += payment.refundOperations.length
           sample ??= Option.isSome(payment.payer) ? payment : undefined
           if (
-            refundable === undefined && payment.state === "Authorized" && payment.amount >= 1000 &&
+            refundable === undefined && Option.contains(payment.state, "Authorized") && cents >= 1000 &&
             Option.getOrUndefined(payment.type) === "Credit" && payment.refundOperations.length === 0
           ) refundable = payment
         }
@@ -164,9 +165,9 @@ const tour = ({ organizationSlug, outputDir, simulator }: Tour) =>
       const operation = yield* payments.refund(refundable.id, { amount: 500, comment: "Demo: trop-perçu" })
       refunds++
       yield* Console.log(
-        `   refund #${operation.id}: ${
-          Formats.euros(operation.amount)
-        } of payment ${refundable.id} (${operation.state})`
+        `   refund #${operation.id}: ${Formats.money(operation.amount)} of payment ${refundable.id} (${
+          Formats.text(operation.state)
+        })`
       )
       const after = yield* payments.get(refundable.id)
       yield* Console.log(indented(describePayment(after)))
@@ -244,13 +245,7 @@ export const command = Command.make("demo", {
         `"${simulator.organization.name}" (no HELLOASSO_CLIENT_ID / HELLOASSO_CLIENT_SECRET / HELLOASSO_ORGANIZATION set)`
     )
     yield* tour({ organizationSlug: simulator.organization.slug, outputDir: args.outputDir, simulator }).pipe(
-      Effect.provide(NodeHelloAsso.layer({
-        apiUrl: server.apiUrl,
-        tokenUrl: server.tokenUrl,
-        clientId: simulator.credentials.clientId,
-        clientSecret: simulator.credentials.clientSecret,
-        userAgent: "helloasso-demo"
-      }))
+      Effect.provide(NodeHelloAsso.layer({ ...server.clientOptions, userAgent: "helloasso-demo" }))
     )
   }).pipe(Effect.scoped)).pipe(
     Command.withDescription("A tour of the client: on the simulator, or read-only on HelloAsso with HELLOASSO_* set")

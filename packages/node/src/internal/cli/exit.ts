@@ -65,6 +65,7 @@ const FLAGS: Record<string, string> = {
   sortOrder: "--order",
   continuationToken: "--resume",
   paymentId: "the payment id",
+  cashOutId: "--id",
   id: "the payment id",
   params: "the parameters",
   "mfa.accessToken": "--mfa-access-token",

@@ -26,6 +26,17 @@ export const shortDate = (date: DateTime.DateTime): string => isoDate(date).slic
 export const text = (value: Option.Option<string | number | boolean>): string =>
   Option.match(value, { onNone: () => "", onSome: String })
 
+/** An amount HelloAsso may leave out: empty when it did. */
+export const money = (cents: Option.Option<number>): string => Option.match(cents, { onNone: () => "", onSome: euros })
+
+/** A date HelloAsso may leave out: empty when it did. */
+export const dateText = (date: Option.Option<DateTime.DateTime>): string =>
+  Option.match(date, { onNone: () => "", onSome: isoDate })
+
+/** A short date HelloAsso may leave out: empty when it did. */
+export const shortDateText = (date: Option.Option<DateTime.DateTime>): string =>
+  Option.match(date, { onNone: () => "", onSome: shortDate })
+
 interface Columns<A> {
   readonly csv: ReadonlyArray<readonly [string, (a: A) => string | number]>
   readonly table: ReadonlyArray<readonly [string, number, (a: A) => string]>
@@ -45,10 +56,10 @@ export const payerName = (payer: Option.Option<Payment.Payer>): string =>
 export const paymentColumns: Columns<Payment.Payment> = {
   csv: [
     ["id", (p) => p.id],
-    ["date", (p) => isoDate(p.date)],
-    ["amount_cents", (p) => p.amount],
+    ["date", (p) => dateText(p.date)],
+    ["amount_cents", (p) => text(p.amount)],
     ["tip_cents", (p) => Option.getOrElse(p.amountTip, () => 0)],
-    ["state", (p) => p.state],
+    ["state", (p) => text(p.state)],
     ["means", (p) => text(Option.orElse(p.paymentOffLineMean, () => p.paymentMeans))],
     ["form_type", (p) => text(Option.flatMap(p.order, (o) => o.formType))],
     ["form_slug", (p) => text(Option.flatMap(p.order, (o) => o.formSlug))],
@@ -61,9 +72,9 @@ export const paymentColumns: Columns<Payment.Payment> = {
   ],
   table: [
     ["ID", 10, (p) => String(p.id)],
-    ["DATE", 16, (p) => shortDate(p.date)],
-    ["AMOUNT", 12, (p) => euros(p.amount)],
-    ["STATE", 12, (p) => p.state],
+    ["DATE", 16, (p) => shortDateText(p.date)],
+    ["AMOUNT", 12, (p) => money(p.amount)],
+    ["STATE", 12, (p) => text(p.state)],
     ["FORM", 26, (p) => text(Option.flatMap(p.order, (o) => o.formSlug))],
     ["PAYER", 28, (p) => payerName(p.payer)]
   ],
@@ -73,12 +84,12 @@ export const paymentColumns: Columns<Payment.Payment> = {
 export const publicPaymentColumns: Columns<Payment.PublicPayment> = {
   csv: [
     ["id", (p) => p.id],
-    ["date", (p) => isoDate(p.date)],
-    ["amount_cents", (p) => p.amount],
-    ["state", (p) => p.state],
+    ["date", (p) => dateText(p.date)],
+    ["amount_cents", (p) => text(p.amount)],
+    ["state", (p) => text(p.state)],
     ["means", (p) => text(p.meansPayment)],
     ["form_type", (p) => text(p.formType)],
-    ["order_id", (p) => p.orderId],
+    ["order_id", (p) => text(p.orderId)],
     ["payer_first_name", (p) => text(p.payerFirstName)],
     ["payer_last_name", (p) => text(p.payerLastName)],
     ["user_id", (p) => text(p.userId)],
@@ -86,20 +97,22 @@ export const publicPaymentColumns: Columns<Payment.PublicPayment> = {
   ],
   table: [
     ["ID", 10, (p) => String(p.id)],
-    ["DATE", 16, (p) => shortDate(p.date)],
-    ["AMOUNT", 12, (p) => euros(p.amount)],
-    ["STATE", 12, (p) => p.state],
+    ["DATE", 16, (p) => shortDateText(p.date)],
+    ["AMOUNT", 12, (p) => money(p.amount)],
+    ["STATE", 12, (p) => text(p.state)],
     ["FORM TYPE", 12, (p) => text(p.formType)],
     ["PAYER", 28, (p) => fullName(p.payerFirstName, p.payerLastName)]
   ],
   json: encodePublicPayment
 }
 
-/** What was refunded of a payment: its refund operations that did not fail. */
+const failed: ReadonlyArray<string> = ["Aborted", "Canceled", "Error", "Refused"]
+
+/** What was refunded of a payment: its refund operations that did not fail (an amount left out counts as 0). */
 export const refunded = (payment: Pick<Payment.Payment, "refundOperations">): number =>
   payment.refundOperations
-    .filter((op) => !["Aborted", "Canceled", "Error", "Refused"].includes(op.state))
-    .reduce((sum, op) => sum + op.amount, 0)
+    .filter((op) => !Option.exists(op.state, (state) => failed.includes(state)))
+    .reduce((sum, op) => sum + Option.getOrElse(op.amount, () => 0), 0)
 
 const cell = (value: string, width: number): string =>
   value.length > width ? `${value.slice(0, width - 1)}…` : value.padEnd(width)

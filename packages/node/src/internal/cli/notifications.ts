@@ -27,7 +27,7 @@ const describe = (notification: HelloAssoNotifications.Notification): string => 
   switch (notification.eventType) {
     case "Payment": {
       const payment = (notification as HelloAssoNotifications.PaymentNotification).data
-      return `Payment  ${payment.id}  ${payment.state}  ${Formats.euros(payment.amount)}`
+      return `Payment  ${payment.id}  ${Formats.text(payment.state)}  ${Formats.money(payment.amount)}`
     }
     case "Order": {
       const order = (notification as HelloAssoNotifications.OrderNotification).data

@@ -6,6 +6,7 @@
  * final name never holds a partial or empty file, and a file it held before stays as it was after a failure.
  * Writes wait for the data to be handed over, so a large listing never piles up in memory.
  */
+import * as Options from "@effect/cli/Options"
 import { ValidationError } from "@helloasso-effect/core/HelloAssoError"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -32,6 +33,14 @@ export interface Output {
   /** Keeps what was written under `path` rather than the final name (the first part of a failed listing). */
   readonly keepAs: (path: string) => Effect.Effect<void, OutputError>
 }
+
+/** `--output FILE|-`, as every command that writes data takes it. */
+export const option = Options.text("output").pipe(
+  Options.withDescription(
+    "the file to write (checked before any request, written whole or not at all); - for stdout (default: -)"
+  ),
+  Options.optional
+)
 
 /** `-` and no path mean stdout. */
 export const isStdout = (path: string | undefined): path is undefined | "-" => path === undefined || path === "-"

@@ -55,12 +55,7 @@ const filters = {
   )
 }
 
-const output = Options.text("output").pipe(
-  Options.withDescription(
-    "the file to write (checked before any request, written whole or not at all); - for stdout (default: -)"
-  ),
-  Options.optional
-)
+const output = Output.option
 
 const listing = {
   limit: Options.integer("limit").pipe(
@@ -162,7 +157,9 @@ const writePages = <A>(
         header = false
         written += rows.length
         // a page fully written: its token resumes after it
-        if (rows.length === page.data.length) resumeToken = Option.getOrUndefined(page.pagination.continuationToken)
+        if (rows.length === page.data.length) {
+          resumeToken = Option.getOrUndefined(Option.flatMap(page.pagination, (p) => p.continuationToken))
+        }
         yield* progress.page(rows.length)
         return written < limit
       })).pipe(
@@ -278,9 +275,9 @@ export const describePayment = (payment: Payment.PaymentDetail): string => {
   const order = Option.getOrUndefined(payment.order)
   const payer = Option.getOrUndefined(payment.payer)
   const lines = [
-    `Payment ${payment.id}: ${payment.state}`,
-    `  date        ${Formats.isoDate(payment.date)}`,
-    `  amount      ${Formats.euros(payment.amount)}${
+    `Payment ${payment.id}: ${Formats.text(payment.state)}`,
+    `  date        ${Formats.dateText(payment.date)}`,
+    `  amount      ${Formats.money(payment.amount)}${
       Option.match(payment.amountTip, { onNone: () => "", onSome: (tip) => ` (tip ${Formats.euros(tip)})` })
     }`,
     `  means       ${Formats.text(Option.orElse(payment.paymentOffLineMean, () => payment.paymentMeans))}`,
@@ -292,11 +289,14 @@ export const describePayment = (payment: Payment.PaymentDetail): string => {
     }`,
     `  cash-out    ${Formats.text(payment.cashOutState)}`,
     ...payment.items.map((item) =>
-      `  item        ${Formats.text(item.name)}: ${Formats.euros(item.shareAmount)} (${Formats.text(item.state)})`
+      `  item        ${Formats.text(item.name)}: ${Formats.money(item.shareAmount)} (${Formats.text(item.state)})`
     ),
     ...payment.refundOperations.map((op) =>
-      `  refund      #${op.id} ${Formats.euros(op.amount)} ${op.state}${
-        Option.match(op.meta, { onNone: () => "", onSome: (m) => ` on ${Formats.shortDate(m.createdAt)}` })
+      `  refund      #${op.id} ${Formats.money(op.amount)} ${Formats.text(op.state)}${
+        Option.match(Option.flatMap(op.meta, (m) => m.createdAt), {
+          onNone: () => "",
+          onSome: (date) => ` on ${Formats.shortDate(date)}`
+        })
       }`
     )
   ]
@@ -337,7 +337,18 @@ const INT32_MAX = 2_147_483_647
 
 /** What a refund will do, in words: the amount, the payment, and what remains of it. */
 const refundSummary = (payment: Payment.PaymentDetail, amount: number | "full") => {
-  const remaining = Math.max(0, payment.amount - Formats.refunded(payment))
+  const described = [
+    Formats.money(payment.amount),
+    Formats.shortDateText(payment.date),
+    Formats.payerName(payment.payer)
+  ]
+    .filter((part) => part !== "").join(", ")
+  if (Option.isNone(payment.amount)) {
+    // HelloAsso left the amount out: what remains is HelloAsso's to say
+    const what = amount === "full" ? "all that remains" : Formats.euros(amount)
+    return `${what} of payment ${payment.id} (${described}; its amount is not given, HelloAsso checks what remains)`
+  }
+  const remaining = Math.max(0, payment.amount.value - Formats.refunded(payment))
   const refunding = amount === "full" ? remaining : amount
   const what = amount === "full"
     ? `all that remains, ${Formats.euros(refunding)},`
@@ -345,9 +356,7 @@ const refundSummary = (payment: Payment.PaymentDetail, amount: number | "full") 
   const after = refunding > remaining
     ? `only ${Formats.euros(remaining)} remains to refund`
     : `${Formats.euros(remaining)} not refunded yet, ${Formats.euros(remaining - refunding)} will remain`
-  return `${what} of payment ${payment.id} (${Formats.euros(payment.amount)}, ${Formats.shortDate(payment.date)}, ${
-    Formats.payerName(payment.payer)
-  }; ${after})`
+  return `${what} of payment ${payment.id} (${described}; ${after})`
 }
 
 const refund = Command.make("refund", {
@@ -431,7 +440,9 @@ const refund = Command.make("refund", {
       }
     })
     yield* Console.log(
-      `refund #${refunded.id}: ${Formats.euros(refunded.amount)} of payment ${refunded.paymentId}, ${refunded.state}`
+      `refund #${refunded.id}: ${Formats.money(refunded.amount)} of payment ${
+        Formats.text(Option.orElse(refunded.paymentId, () => Option.some(payment.id)))
+      }, ${Formats.text(refunded.state)}`
     )
   }).pipe(Effect.provide(Connection.layer(args)))).pipe(
     Command.withDescription("Refund a payment, in part (--amount) or all that remains (--full); asks first")

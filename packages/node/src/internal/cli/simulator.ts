@@ -30,6 +30,7 @@ const ENDPOINTS: ReadonlyArray<HelloAssoSimulator.Endpoint> = [
   "search",
   "get",
   "refund",
+  "exportCashOut",
   "setNotificationUrl",
   "deleteNotificationUrl"
 ]
