@@ -13,6 +13,7 @@ import { prefetch, tokenGrants, windows } from "./latency.js"
 import { loopbackVsRaw } from "./loopbackVsRaw.js"
 import { memory } from "./memory.js"
 import * as Processes from "./processes.js"
+import { planning } from "./windows.js"
 
 const chartFile = Path.join(Path.dirname(fileURLToPath(import.meta.url)), "../../docs/bench.svg")
 
@@ -148,6 +149,12 @@ if (wanted("windows")) {
   )
   figures["windows_same_payments"] = r.samePayments
   if (!r.samePayments) process.exitCode = 1
+}
+if (wanted("windows_extra") || wanted("rate_limit")) {
+  for (const r of await planning()) {
+    record(r.name, r.value, r.target, r.detail)
+    if (!r.ok) process.exitCode = 1
+  }
 }
 if (wanted("token")) {
   const grants = await tokenGrants()

@@ -137,6 +137,56 @@ const check = (c: Case) =>
     expect(delivered).toEqual(expected)
   })
 
+/**
+ * The same over parallel date windows: a failed listing (its errors carry no token) is listed again from the start;
+ * a failed attempt delivers a prefix of the ground truth (ordered) or part of it (unordered), never a payment
+ * twice, and the listing that succeeds delivers it all.
+ */
+const checkWindowed = (c: Case & { readonly concurrency: number; readonly ordered: boolean }) =>
+  Effect.gen(function*() {
+    const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
+    const payments = yield* Payments.Payments
+    const window = c.filter.window
+    const filter = {
+      states: c.filter.states,
+      from: window === undefined ? undefined : iso(window[0]),
+      to: window === undefined ? undefined : iso(window[1]),
+      sortOrder: c.filter.sortOrder,
+      userSearchKey: c.filter.userSearchKey
+    }
+    const expected = (yield* simulator.listPayments(filter)).map((p) => p.id)
+    const expectedSet = new Set(expected)
+    yield* simulator.setFaults(c.faults)
+    let done = false
+    for (let attempt = 0; attempt < 60 && !done; attempt++) {
+      const delivered: Array<number> = []
+      const exit = yield* payments.streamByOrganization({
+        organizationSlug: simulator.organization.slug,
+        pageSize: c.pageSize,
+        ...filter
+      }, { prefetch: c.prefetch, concurrency: c.concurrency, ordered: c.ordered }).pipe(
+        Stream.runForEach((payment) => Effect.sync(() => delivered.push(payment.id))),
+        Effect.exit
+      )
+      stats.add("payments checked", delivered.length)
+      expect(new Set(delivered).size).toBe(delivered.length)
+      if (c.ordered) expect(delivered).toEqual(expected.slice(0, delivered.length))
+      else expect(delivered.every((id) => expectedSet.has(id))).toBe(true)
+      if (Exit.isSuccess(exit)) {
+        done = true
+        if (c.ordered) expect(delivered).toEqual(expected)
+        else expect([...delivered].sort()).toEqual([...expected].sort())
+        break
+      }
+      const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      expect(HelloAssoError.isHelloAssoError(error), String(exit)).toBe(true)
+      stats.add("typed failures")
+    }
+    expect(done).toBe(true)
+    stats.add("windowed cases")
+    stats.add("faults injected", (yield* simulator.stats).faultsInjected)
+  })
+
 const fastRetries = (maxRetries: number) => ({
   retry: { maxRetries, baseDelay: "1 millis", maxDelay: "4 millis", maxRetryAfter: "3 millis" },
   timeout: "300 millis",
@@ -156,6 +206,23 @@ describe("pagination oracle", () => {
           ))
         )),
       { numRuns: runs(200), seed: 20261123 }
+    )
+  }, 300_000)
+
+  it("in memory, over parallel date windows: the ground truth, once and in order, whatever the faults", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        caseArb(5000, commonFaults),
+        fc.integer({ min: 2, max: 8 }),
+        fc.boolean(),
+        (c, concurrency, ordered) =>
+          Effect.runPromise(
+            checkWindowed({ ...c, concurrency, ordered }).pipe(Effect.provide(
+              HelloAssoSimulator.layerHelloAsso({ payments: c.size, seed: c.seed, client: fastRetries(c.maxRetries) })
+            ))
+          )
+      ),
+      { numRuns: runs(100), seed: 20261206 }
     )
   }, 300_000)
 

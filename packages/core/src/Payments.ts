@@ -165,10 +165,13 @@ export interface StreamOptions {
 /**
  * Options of the organization and form streams.
  *
- * `concurrency` (1 to 32, default 1) splits `[from, to)` into half-open date windows listed at the same time,
- * each paginated as usual: a long listing costs about its number of pages divided by `concurrency` round trips
- * instead of its number of pages. Without `from` (or `to`), one cheap query finds the date of the first (last)
- * payment. Every payment is delivered once, in date order; `ordered: false` delivers pages as they come
+ * `concurrency` (1 to 32, default 1) lists half-open date windows at the same time, each paginated as usual, at
+ * most `concurrency` requests at once: a long listing costs about its number of pages divided by `concurrency`
+ * round trips instead of its number of pages. The listing starts as one window; a free lane splits a running
+ * window at a date past its last payment, so the windows follow the data and the requests stay close to those of
+ * a sequential listing. Without `from` (or `to`), one cheap query finds the date at the far end. After a 429,
+ * requests are paced to what the API lets through (AIMD). Every payment is delivered once, in date order;
+ * `ordered: false` delivers pages as they come
  * instead (each window's payments in order, windows interleaved). Windows need the default `sortField: "Date"`,
  * and their errors carry no continuation token: resume a windowed listing with `from` / `to`, or list with
  * `concurrency: 1` to get resumable errors.

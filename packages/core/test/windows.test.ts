@@ -1,3 +1,4 @@
+import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
@@ -66,22 +67,85 @@ describe("parallel date windows", () => {
     120_000
   )
 
-  it.effect("run the windows at the same time", () =>
-    Effect.gen(function*() {
+  it.live("run at the same time, never above the concurrency asked for, and send about the sequential requests", () => {
+    const inFlight = { now: 0, max: 0 }
+    return Effect.gen(function*() {
       const payments = yield* Payments.Payments
       const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
-      const streamed = yield* Stream.runCollect(
-        payments.streamByOrganization({ organizationSlug: simulator.organization.slug, pageSize: 100 }, {
-          concurrency: 4
-        })
-      )
-      expect(Chunk.size(streamed)).toBe(1000)
-      // two cheap queries for the bounds, then 16 windows (4 per lane) of about 62 payments: a page and an
-      // empty one each
-      const requests = (yield* simulator.requests).filter((e) => e.endpoint === "listByOrganization")
-      expect(requests.length).toBe(2 + 16 * 2)
-      expect(requests.slice(0, 2).map((e) => e.query["pagesize"])).toEqual([["1"], ["1"]])
-    }).pipe(Effect.provide(HelloAssoSimulator.layerHelloAsso({ payments: 1000 }))))
+      const params = { organizationSlug: simulator.organization.slug, pageSize: 100 }
+      const listed = (yield* simulator.listPayments()).map((p) => p.id)
+      const lists = Effect.map(simulator.requests, (log) => log.filter((e) => e.endpoint === "listByOrganization"))
+      const sequential = Chunk.toReadonlyArray(yield* Stream.runCollect(payments.streamByOrganization(params)))
+      const sequentialRequests = (yield* lists).length
+      expect(sequential.map((p) => p.id)).toEqual(listed)
+      for (const ordered of [true, false]) {
+        yield* simulator.clearRequests
+        inFlight.max = 0
+        const windowed = Chunk.toReadonlyArray(
+          yield* Stream.runCollect(payments.streamByOrganization(params, { concurrency: 4, ordered }))
+        ).map((p) => p.id)
+        if (ordered) expect(windowed).toEqual(listed)
+        else expect([...windowed].sort()).toEqual([...listed].sort())
+        expect(inFlight.max).toBeGreaterThan(1)
+        expect(inFlight.max).toBeLessThanOrEqual(4)
+        // a fixed grid of 16 windows each ending on an empty page sent 66 requests here, for 41 sequential ones
+        expect((yield* lists).length).toBeLessThanOrEqual(sequentialRequests * 1.1)
+      }
+    }).pipe(Effect.provide(HelloAssoSimulator.layerHelloAsso({
+      payments: 4000,
+      faults: [{ endpoint: "listByOrganization", fault: HelloAssoSimulator.fault.latency(10) }],
+      client: {
+        transformClient: HttpClient.transform((effect, request) =>
+          request.url.includes("/payments")
+            ? Effect.acquireUseRelease(
+              Effect.sync(() => {
+                inFlight.now++
+                inFlight.max = Math.max(inFlight.max, inFlight.now)
+              }),
+              () => effect,
+              () => Effect.sync(() => inFlight.now--)
+            )
+            : effect
+        )
+      }
+    })))
+  })
+
+  it.effect("split among payments of the same millisecond: each once, in order", () =>
+    Effect.gen(function*() {
+      // 600 payments on 12 milliseconds, with 7-digit fractions and exact ties (broken by id)
+      const generated = yield* Effect.flatMap(HelloAssoSimulator.make({ payments: 600, seed: 5 }), (s) =>
+        s.listPayments())
+      const base = Date.UTC(2024, 5, 7, 12, 0, 0)
+      const fixtures = generated.map((payment, i) => {
+        const millis = new Date(base + Math.floor(i / 50)).toISOString().slice(0, 23)
+        return { ...payment, date: `${millis}${String((i * 7) % 3).padStart(4, "0")}Z` }
+      })
+      for (const sortOrder of ["Asc", "Desc"] as const) {
+        for (const concurrency of [2, 5, 8]) {
+          for (const ordered of [true, false]) {
+            yield* Effect.gen(function*() {
+              const payments = yield* Payments.Payments
+              const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
+              const params = { organizationSlug: simulator.organization.slug, pageSize: 7, sortOrder }
+              const expected = (yield* simulator.listPayments({ sortOrder })).map((p) =>
+                p.id
+              )
+              const ids = Chunk.toReadonlyArray(
+                yield* Stream.runCollect(payments.streamByOrganization(params, { concurrency, ordered }))
+              ).map((p) => p.id)
+              if (ordered) expect(ids).toEqual(expected)
+              else expect([...ids].sort()).toEqual([...expected].sort())
+              // split windows: more than the first one and the query for the far end
+              const windows = (yield* simulator.requests).filter((e) =>
+                e.endpoint === "listByOrganization" && e.query["continuationtoken"] === undefined
+              )
+              expect(windows.length).toBeGreaterThan(2)
+            }).pipe(Effect.provide(HelloAssoSimulator.layerHelloAsso({ fixtures })))
+          }
+        }
+      }
+    }))
 
   it.effect("refuse what they cannot do: resume from a token, or sort on another field", () =>
     Effect.gen(function*() {

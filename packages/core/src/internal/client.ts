@@ -8,6 +8,7 @@ import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -28,6 +29,23 @@ import * as ResponseError from "./responseError.js"
 import * as Scrub from "./scrub.js"
 import * as Transport from "./transport.js"
 import { userAgent } from "./userAgent.js"
+
+/**
+ * Wraps every exchange of a `text` request (each attempt, retries included) and sees its status: what the windowed
+ * listings pace their requests with, and learn a rate limit from (429). Effect's retry hides the attempts from the
+ * caller, hence a fiber-local hook.
+ *
+ * @internal
+ */
+export interface Gate {
+  readonly around: <A extends { readonly status: number }, E>(exchange: Effect.Effect<A, E>) => Effect.Effect<A, E>
+}
+
+/** @internal */
+export const currentGate: FiberRef.FiberRef<Gate | undefined> = FiberRef.unsafeMake<Gate | undefined>(undefined)
+
+const gated = <A extends { readonly status: number }, E>(exchange: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  Effect.flatMap(FiberRef.get(currentGate), (gate) => gate === undefined ? exchange : gate.around(exchange))
 
 const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
@@ -439,7 +457,7 @@ export const make = Effect.gen(function*() {
     const mapError = options?.mapError ??
       (defaultMapError as unknown as (response: HelloAssoClient.FailedResponse) => E)
     const attempt = Effect.flatMap(
-      exchange(request, info, true),
+      gated(exchange(request, info, true)),
       (answer): Effect.Effect<string, E | DecodeError> =>
         isSuccess(answer.status) ? checkJson(info, answer) : failure(request, info, answer, mapError)
     )

@@ -12,6 +12,8 @@ import * as HelloAssoClient from "../HelloAssoClient.js"
 import { RefundOutcomeUnknown, ValidationError } from "../HelloAssoError.js"
 import * as Payment from "../Payment.js"
 import type * as Payments from "../Payments.js"
+import * as Client from "./client.js"
+import * as Pacing from "./pacing.js"
 import * as Pagination from "./pagination.js"
 import * as Params from "./params.js"
 import * as ResponseError from "./responseError.js"
@@ -290,44 +292,42 @@ export const make = Effect.gen(function*() {
       if (params.sortField !== undefined && params.sortField !== "Date") {
         return yield* invalid(operation, "concurrency", "date windows need sortField \"Date\"")
       }
-      // the bounds the caller left open: one cheap query each, for the first and the last payment
-      const edge = (sortOrder: "Asc" | "Desc") =>
-        Effect.map(
-          pageOf(endpoint, { ...params, pageSize: 1, pageIndex: undefined, sortOrder }, operation, undefined),
-          (page): number | "none" | "undated" =>
-            page.data[0] === undefined
-              ? "none"
-              : Option.getOrElse(Option.map(dateOf(page.data[0]), DateTime.toEpochMillis), () => "undated" as const)
-        )
-      const [firstEdge, lastEdge] = yield* Effect.all([
-        params.from === undefined ? edge("Asc") : Effect.succeed(undefined),
-        params.to === undefined ? edge("Desc") : Effect.succeed(undefined)
-      ], { concurrency: 2 })
-      // an edge payment without a date leaves no bound to split on: one listing, as with concurrency 1
-      if (firstEdge === "undated" || lastEdge === "undated") return sequential
-      const first = firstEdge === "none" ? undefined : firstEdge
-      const last = lastEdge === "none" ? undefined : lastEdge
-      const from = params.from ??
-        (first === undefined ? undefined : { iso: new Date(first).toISOString(), millis: first })
-      // `to` is exclusive: just after the last payment (dates are read to the millisecond, truncated)
-      const to = params.to ??
-        (last === undefined ? undefined : { iso: new Date(last + 1).toISOString(), millis: last + 1 })
-      if (from === undefined || to === undefined) return Stream.empty
+      const descending = params.sortOrder !== "Asc"
+      // requests of this listing start at the pace its 429s teach, if any
+      const pacing = Pacing.make()
+      const paced = <A, E>(effect: Effect.Effect<A, E>) => Effect.locally(effect, Client.currentGate, pacing)
+      const millisOf = (payment: A) => Option.getOrUndefined(Option.map(dateOf(payment), DateTime.toEpochMillis))
+      // the far end the caller left open: one cheap query for the payment there (an undated one leaves no bound to
+      // split on: the listing stays one window, as with concurrency 1)
+      const edge = Effect.map(
+        pageOf(
+          endpoint,
+          {
+            ...params,
+            pageSize: 1,
+            pageIndex: undefined,
+            sortOrder: descending ? "Asc" : "Desc"
+          },
+          operation,
+          undefined
+        ),
+        (page) => page.data[0] === undefined ? undefined : millisOf(page.data[0])
+      )
       return Windows.stream({
-        windows: Windows.plan({
-          from,
-          to,
-          count: concurrency * Windows.WINDOWS_PER_LANE,
-          descending: params.sortOrder !== "Asc"
-        }),
         concurrency,
         ordered: opts.ordered ?? true,
         buffer: Math.max(Windows.PAGES_AHEAD, prefetch),
+        pageSize: params.pageSize ?? 20,
+        descending,
+        from: params.from,
+        to: params.to,
+        edge: paced(edge),
+        millisOf,
         pages: (window) =>
           Pagination.pages({
             operation,
             start: undefined,
-            request: pageText(endpoint, { ...params, from: window.from, to: window.to }, operation),
+            request: (token) => paced(pageText(endpoint, { ...params, ...window }, operation)(token)),
             decode: decodePage(endpoint, operation),
             prefetch: 0
           })

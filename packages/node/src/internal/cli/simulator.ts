@@ -32,7 +32,11 @@ const ENDPOINTS: ReadonlyArray<HelloAssoSimulator.Endpoint> = [
   "refund",
   "exportCashOut",
   "setNotificationUrl",
-  "deleteNotificationUrl"
+  "deleteNotificationUrl",
+  "authorize",
+  "disconnect",
+  "partnerOrganizations",
+  "setApiClientDomain"
 ]
 
 /** Faults without a parameter, by their name on the command line. */
@@ -146,6 +150,13 @@ const serve = Command.make("serve", {
     Options.withDescription("delay every answer by this many milliseconds (default: 0)"),
     Options.optional
   ),
+  rateLimit: Options.text("rate-limit").pipe(
+    Options.withDescription(
+      "answer 429 with Retry-After beyond R requests a second per client, in bursts of up to BURST (R[:BURST], " +
+        "e.g. 10:20; BURST defaults to R) (default: no limit)"
+    ),
+    Options.optional
+  ),
   mfa: Options.choice("mfa", Object.keys(MFA) as ["access", "sms", "password", "not-enrolled"]).pipe(
     Options.withDescription(
       "refunds require multi-factor authentication: access (--mfa-access-token), sms (--mfa-sms-token), " +
@@ -188,13 +199,23 @@ const serve = Command.make("serve", {
     if (Option.isSome(args.latency) && args.latency.value > 0) {
       faults.push({ fault: HelloAssoSimulator.fault.latency(args.latency.value) })
     }
+    const rateLimit = Option.getOrUndefined(args.rateLimit)
+    const limit = rateLimit === undefined ? undefined : /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(rateLimit)
+    yield* check(
+      "rate-limit",
+      rateLimit === undefined || (limit != null && Number(limit[1]) > 0 && limit[2] !== "0"),
+      "write R[:BURST], a rate above 0 requests a second and a whole burst above 0, e.g. 10:20"
+    )
     const mfa = Option.map(args.mfa, (name) => MFA[name]!)
     const server = yield* NodeSimulatorServer.make({
       port: args.port,
       payments: args.payments,
       seed: args.seed,
       organization: Option.match(args.organization, { onNone: () => undefined, onSome: (slug) => ({ slug }) }),
-      faults
+      faults,
+      rateLimit: limit == null
+        ? undefined
+        : { perSecond: Number(limit[1]), burst: limit[2] === undefined ? undefined : Number(limit[2]) }
     }).pipe(Effect.catchTag("ServeError", (error) => Effect.fail(serveFailure(args.port, error.cause))))
     const simulator = server.simulator
     if (Option.isSome(mfa)) yield* simulator.requireMfa(mfa.value.code, Option.getOrUndefined(args.mfaToken))
@@ -209,10 +230,16 @@ const serve = Command.make("serve", {
     yield* Console.log(JSON.stringify({
       apiUrl: server.apiUrl,
       tokenUrl: server.tokenUrl,
+      authorizeUrl: server.authorizeUrl,
       clientId: simulator.credentials.clientId,
       // the simulator's own credentials, not a secret of anyone's
       clientSecret: Redacted.value(simulator.credentials.clientSecret),
       organization: simulator.organization.slug,
+      // the simulated partner's client, for the authorization code flow
+      partner: {
+        clientId: simulator.partner.clientId,
+        clientSecret: Redacted.value(simulator.partner.clientSecret)
+      },
       ...Option.match(mfa, {
         onNone: () => ({}),
         onSome: ({ code, header }) => ({
@@ -224,6 +251,7 @@ const serve = Command.make("serve", {
     yield* Console.error(
       `HelloAsso simulator on ${server.url}: ${simulator.paymentCount} payments of "${simulator.organization.slug}"` +
         (faults.length === 0 ? "" : `, ${Formats.count(faults.length, "fault rule")}`) +
+        (limit == null ? "" : `, ${limit[1]} requests a second per client`) +
         Option.match(mfa, { onNone: () => "", onSome: ({ code }) => `, refunds require MFA (${code})` }) +
         (notify.length === 0 ? "" : `, notifications to ${notify.map((n) => n.url).join(", ")}`) +
         "; stop with Ctrl-C"
