@@ -1,12 +1,21 @@
 /**
  * `pnpm bench`: every benchmark, a table, and one JSON line `{"bench": {...}}` to compare across commits.
- * Figures are ratios against a baseline taken in the same run (except memory and grants).
+ * Figures are ratios against a baseline taken in the same run (except memory and grants). The whole-process
+ * figures (listing, latency, cli) run what `pnpm build` made (`pnpm bench` builds first). `pnpm bench listing cli` runs the
+ * benchmarks whose names start with those words; the listing writes docs/bench.svg.
  */
-import { decodeOverhead } from "./decodeOverhead.js"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import * as Chart from "./chart.js"
+import { decodeFloor } from "./decodeFloor.js"
 import { prefetch, tokenGrants, windows } from "./latency.js"
 import { loopbackVsRaw } from "./loopbackVsRaw.js"
 import { memory } from "./memory.js"
+import * as Processes from "./processes.js"
 import { planning } from "./windows.js"
+
+const chartFile = Path.join(Path.dirname(fileURLToPath(import.meta.url)), "../../docs/bench.svg")
 
 const rows: Array<[name: string, value: number, target: string, detail: string]> = []
 const figures: Record<string, number | boolean> = {}
@@ -20,27 +29,86 @@ const record = (name: string, value: number, target: string, detail: string) => 
 const only = process.argv.slice(2)
 const wanted = (name: string) => only.length === 0 || only.some((o) => name.startsWith(o))
 
-if (wanted("decode")) {
-  const r = await decodeOverhead()
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+const client = (f: Processes.Figures) => `${seconds(f.wallMs)} wall, ${seconds(f.cpuMs)} CPU, ${f.rssMb.toFixed(0)} MB`
+
+if (wanted("listing")) {
+  const r = await Processes.listing()
+  const raw = r.clients["raw"]!
+  const library = r.clients["library"]!
+  const c8 = r.clients["concurrency8"]!
+  const vs = `30,000 payments, whole processes; raw floor ${client(raw)}`
+  record("listing_wall_vs_raw", r.ratios["library"]!.wallMs, "<= 1.25", `library ${client(library)}; ${vs}`)
+  record("listing_cpu_vs_raw", r.ratios["library"]!.cpuMs, "<= 1.6", "CPU time (user + system), the same runs")
+  record("listing_rss_vs_raw", r.ratios["library"]!.rssMb, "<= 1.5", "peak RSS, the same runs")
+  record("listing_c8_wall_vs_raw", r.ratios["concurrency8"]!.wallMs, "-", `{ concurrency: 8 } ${client(c8)}`)
+  record("listing_c8_cpu_vs_raw", r.ratios["concurrency8"]!.cpuMs, "-", "CPU time, the same runs")
+  record("listing_c8_rss_vs_raw", r.ratios["concurrency8"]!.rssMb, "-", "peak RSS, the same runs")
+  const load = Os.loadavg()[0]!.toFixed(1)
+  const note = `medians of 5 interleaved rounds, whole processes; load average ${load} (${Os.cpus().length} cores)`
+  Chart.write(chartFile, "Listing 30,000 payments over loopback, pageSize 100 (pnpm bench)", note, [
+    { label: "raw floor (undici + JSON.parse)", ...raw },
+    { label: "library, streamByOrganization", ...library },
+    { label: "library, { concurrency: 8 }", ...c8 }
+  ])
+  process.stderr.write(`chart: ${chartFile}\n`)
+}
+if (wanted("latency")) {
+  const r = await Processes.latencyListing()
+  const raw = r.clients["raw"]!
+  const library = r.clients["library"]!
   record(
-    "decode_overhead",
-    r.perPage.ratio,
-    "<= 2.0",
-    `${r.perPage.subjectMs.toFixed(3)} ms a page of a 50-page listing vs JSON.parse ${
-      r.perPage.baselineMs.toFixed(3)
-    } ms, ${r.bytes} bytes`
+    "latency_listing_vs_raw",
+    r.ratios["library"]!.phaseMs,
+    "<= 1.05",
+    `20 ms a page: listing ${seconds(library.phaseMs)} vs raw ${seconds(raw.phaseMs)}, each process's start excluded`
   )
   record(
-    "decode_overhead_single_page",
-    r.singlePage.ratio,
+    "latency_process_vs_raw",
+    r.ratios["library"]!.wallMs,
     "-",
-    `${r.singlePage.subjectMs.toFixed(3)} ms for a stream of one page, started afresh`
+    `the same, whole processes: ${seconds(library.wallMs)} vs ${seconds(raw.wallMs)}`
   )
+}
+if (wanted("cli_start")) {
+  const r = await Processes.cliStart()
+  record(
+    "cli_start_vs_node",
+    r.ratios["helloasso"]!.wallMs,
+    "<= 4",
+    `helloasso --version ${r.clients["helloasso"]!.wallMs.toFixed(0)} ms vs node -e 0 ${
+      r.clients["node"]!.wallMs.toFixed(0)
+    } ms, ${r.clients["helloasso"]!.rssMb.toFixed(0)} MB`
+  )
+  record(
+    "cli_help_vs_node",
+    r.ratios["help"]!.wallMs,
+    "-",
+    `helloasso payments list --help (every command loaded) ${r.clients["help"]!.wallMs.toFixed(0)} ms, ${
+      r.clients["help"]!.rssMb.toFixed(0)
+    } MB`
+  )
+}
+if (wanted("cli_3k")) {
+  const r = await Processes.cli3k()
+  record(
+    "cli_3k_vs_raw",
+    r.ratios["helloasso"]!.wallMs,
+    "<= 1.6",
+    `payments list --format jsonl, 3,000 payments: ${client(r.clients["helloasso"]!)} vs raw ${
+      client(r.clients["raw"]!)
+    }`
+  )
+}
+if (wanted("decode")) {
+  const r = await decodeFloor()
   record(
     "decode_floor",
-    r.textAndParse.ratio,
+    r.ratio,
     "-",
-    `${r.textAndParse.subjectMs.toFixed(3)} ms to read the same body as text and JSON.parse it, no client`
+    `${r.subjectMs.toFixed(3)} ms to read a page (${r.bytes} bytes) as text and JSON.parse it, no client, vs ${
+      r.baselineMs.toFixed(3)
+    } ms JSON.parse`
   )
 }
 if (wanted("loopback")) {

@@ -106,4 +106,10 @@ node_out="$(node out/nodeExample.js)"
 echo "consumer: node example: $node_out"
 [ "$node_out" = "listed 300 payments" ] || fail "unexpected output from the node example"
 ./node_modules/.bin/helloasso --help >/dev/null || fail "helloasso --help failed"
+# the bin is the bundled CLI: one file whose static imports are Node's own modules only
+bin="node_modules/@helloasso-effect/node/$(node -p 'require("@helloasso-effect/node/package.json").bin.helloasso')"
+if grep -E '^import (.* from )?"' "$bin" | grep -vq '"node:'; then fail "$bin imports more than Node's modules"; fi
+cli_version="$(./node_modules/.bin/helloasso --version | head -1)"
+[ "$cli_version" = "$(node -p 'require("@helloasso-effect/node/package.json").version')" ] ||
+  fail "helloasso --version printed '$cli_version'"
 echo "consumer: ok"

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { run } from "./internal/cli/main.js"
+import { VERSION } from "./internal/cli/version.js"
 
 // a reader of stdout that went away (`helloasso simulator serve | head -1`) is no crash: the listings stop on their
 // own, the simulator keeps serving
@@ -13,6 +13,12 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   process.exitCode = 1
 })
 
-run(process.argv).then((code) => {
-  process.exitCode = code
-})
+// `--version` alone prints what @effect/cli would (the version, then an empty line) without loading the commands
+// and all they import; anything else loads them
+if (process.argv.length === 3 && process.argv[2] === "--version") {
+  process.stdout.write(`${VERSION}\n\n`)
+} else {
+  import("./internal/cli/main.js").then(({ run }) => run(process.argv)).then((code) => {
+    process.exitCode = code
+  })
+}

@@ -18,8 +18,9 @@ import * as Notifications from "./notifications.js"
 import * as Payments from "./payments.js"
 import * as Simulator from "./simulator.js"
 
-export const NAME = "helloasso"
-export const VERSION = "0.1.0"
+import { NAME } from "./version.js"
+
+export { NAME, VERSION } from "./version.js"
 
 /** The tree @effect/cli parses the command line against. */
 export const root = Command.make(NAME).pipe(
