@@ -1,7 +1,7 @@
+import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
-import { HttpClient } from "@effect/platform"
 import { Chunk, Effect, FastCheck as fc, Stream } from "effect"
 
 const PERIOD = [Date.UTC(2023, 8, 1), Date.UTC(2025, 8, 1)] as const
@@ -128,7 +128,9 @@ describe("parallel date windows", () => {
               const payments = yield* Payments.Payments
               const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
               const params = { organizationSlug: simulator.organization.slug, pageSize: 7, sortOrder }
-              const expected = (yield* simulator.listPayments({ sortOrder })).map((p) => p.id)
+              const expected = (yield* simulator.listPayments({ sortOrder })).map((p) =>
+                p.id
+              )
               const ids = Chunk.toReadonlyArray(
                 yield* Stream.runCollect(payments.streamByOrganization(params, { concurrency, ordered }))
               ).map((p) => p.id)
