@@ -1,5 +1,5 @@
 import { describe, expect, it, layer } from "@effect/vitest"
-import { CashOut } from "@helloasso-effect/core"
+import { CashOut, HelloAssoAuth, HelloAssoConfig } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeSimulatorServer } from "@helloasso-effect/node"
 import { parse } from "csv-parse/sync"
@@ -337,8 +337,28 @@ describe("helloasso CLI over loopback HTTP", () => {
         })
       )
       const info = JSON.parse(first)
-      expect(Object.keys(info).sort()).toEqual(["apiUrl", "clientId", "clientSecret", "organization", "tokenUrl"])
+      expect(Object.keys(info).sort()).toEqual([
+        "apiUrl",
+        "authorizeUrl",
+        "clientId",
+        "clientSecret",
+        "organization",
+        "partner",
+        "tokenUrl"
+      ])
       expect(info.organization).toBe("mon-asso")
+      // the authorization page answers the partner's request with a code for the simulated association
+      const request = yield* HelloAssoAuth.authorizationRequest({ redirectUri: "https://partner.example/callback" })
+        .pipe(
+          Effect.provide(HelloAssoConfig.layer({
+            apiUrl: info.apiUrl,
+            clientId: info.partner.clientId,
+            clientSecret: Redacted.make(info.partner.clientSecret)
+          }))
+        )
+      expect(request.url.startsWith(`${info.authorizeUrl}?`)).toBe(true)
+      const consent = yield* Effect.promise(() => fetch(request.url, { redirect: "manual" }))
+      expect(new URL(consent.headers.get("location")!).searchParams.get("code")).toMatch(/^sim_ac_/)
       const listed = yield* Cli.run(["payments", "list", "--format", "jsonl"], {
         HELLOASSO_API_URL: info.apiUrl,
         HELLOASSO_TOKEN_URL: info.tokenUrl,

@@ -1,12 +1,15 @@
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, KeyValueStore } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
+import { SystemError } from "@effect/platform/Error"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import {
   HelloAsso,
+  HelloAssoAuth,
   HelloAssoConfig,
   HelloAssoNotifications,
   NotificationSubscriptions,
-  Payments
+  Payments,
+  TokenStore
 } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { NodeHelloAsso, NodeSimulatorServer } from "@helloasso-effect/node"
@@ -799,5 +802,197 @@ describe("the notification signature key", () => {
       ]
       assertNoSecret(texts, [Redacted.value(key)])
     }).pipe(Effect.provide(Layer.merge(Simulated, recording.layer)))
+  })
+})
+
+/**
+ * Partner access: authorization codes, PKCE verifiers, access and refresh tokens and what the `TokenStore` holds
+ * stay out of logs, spans, errors and the simulator's log, on every path of the flow and of the renewals: refused
+ * codes, a used refresh token, a lost token answer, a store that fails (echoing what it was given), a store whose
+ * content is not a pair, a disconnection; and a token endpoint that echoes the code and the verifier.
+ */
+describe("partner access", () => {
+  const REDIRECT = "https://partner.example/callback"
+  const PARTNER_SECRET = "partner-secret-Hy7Ub3Nq"
+
+  it.effect("codes, verifiers, tokens and the store's contents stay out of logs, spans and errors (in memory)", () => {
+    const recording = Recording.make()
+    const backing = { failing: false }
+    // the tokens in a key-value store whose writes can fail, echoing what they were given
+    const Store = Layer.effect(
+      TokenStore.TokenStore,
+      Effect.map(KeyValueStore.KeyValueStore, (kv) =>
+        TokenStore.makeKeyValueStore({
+          ...kv,
+          set: (key, value) =>
+            backing.failing
+              ? Effect.fail(
+                new SystemError({
+                  module: "KeyValueStore",
+                  method: "set",
+                  reason: "Unknown",
+                  description: `disk full while writing ${key}: ${String(value)}`
+                })
+              )
+              : kv.set(key, value)
+        }))
+    ).pipe(Layer.provideMerge(KeyValueStore.layerMemory))
+    return Effect.gen(function*() {
+      const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
+      const kv = yield* KeyValueStore.KeyValueStore
+      const slug = simulator.organization.slug
+      const key = `helloasso-tokens/${slug}`
+      const exits: Array<Exit.Exit<unknown, unknown>> = []
+      const shown: Array<unknown> = []
+      const codes: Array<string> = []
+      const verifiers: Array<string> = []
+      const storeContents: Array<string> = []
+      const drive = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        Effect.tap(Effect.exit(effect), (exit) => Effect.sync(() => exits.push(exit)))
+      const remember = Effect.flatMap(kv.get(key), (text) =>
+        Effect.sync(() => {
+          if (Option.isSome(text)) storeContents.push(text.value)
+        }))
+      const authorize = Effect.gen(function*() {
+        const request = yield* HelloAssoAuth.authorizationRequest({ redirectUri: REDIRECT })
+        shown.push(request)
+        verifiers.push(Redacted.value(request.codeVerifier))
+        const code = new URL(yield* simulator.authorize(request.url)).searchParams.get("code")!
+        codes.push(code)
+        return { request, code }
+      })
+      const exchange = (flow: { readonly request: HelloAssoAuth.AuthorizationRequest; readonly code: string }) =>
+        HelloAssoAuth.connect({ code: flow.code, codeVerifier: flow.request.codeVerifier, redirectUri: REDIRECT })
+      const list = Effect.flatMap(Payments.Payments, (p) => p.listByOrganization({ organizationSlug: slug })).pipe(
+        Effect.provide(HelloAsso.layerOrganization({ organizationSlug: slug }))
+      )
+      // a new store object on the same key-value store: a new process
+      const restarted = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        Effect.provideService(effect, TokenStore.TokenStore, TokenStore.makeKeyValueStore(kv))
+
+      // refused codes: another verifier, another redirect URI, expired, reused
+      const first = yield* authorize
+      const other = yield* authorize
+      yield* drive(
+        HelloAssoAuth.connect({ code: first.code, codeVerifier: other.request.codeVerifier, redirectUri: REDIRECT })
+      )
+      yield* drive(
+        HelloAssoAuth.connect({
+          code: first.code,
+          codeVerifier: first.request.codeVerifier,
+          redirectUri: `${REDIRECT}x`
+        })
+      )
+      yield* drive(exchange(first).pipe(Effect.tap((tokens) => Effect.sync(() => shown.push(tokens)))))
+      yield* drive(exchange(first))
+      yield* remember
+      const late = yield* authorize
+      yield* TestClock.adjust(Duration.minutes(6))
+      yield* drive(exchange(late))
+      yield* drive(list)
+      // renewed at expiry, then the used pair written back and refused: authorize again
+      const used = Option.getOrThrow(yield* kv.get(key))
+      yield* TestClock.adjust(Duration.minutes(31))
+      yield* drive(list)
+      yield* remember
+      yield* kv.set(key, used)
+      yield* drive(restarted(list))
+      // a token answer lost after the server rotated
+      yield* drive(exchange(yield* authorize))
+      yield* remember
+      yield* TestClock.adjust(Duration.minutes(31))
+      yield* simulator.addFault(HelloAssoSimulator.tokenAnswerLost([1]))
+      yield* drive(HelloAssoSimulator.withTestClock(restarted(list)))
+      // a store that fails, saying what it was given
+      yield* drive(exchange(yield* authorize))
+      yield* remember
+      yield* TestClock.adjust(Duration.minutes(31))
+      backing.failing = true
+      yield* drive(list)
+      backing.failing = false
+      yield* drive(list)
+      yield* remember
+      // a store whose content is not a pair (tokens in it all the same)
+      const stored = Option.getOrThrow(yield* kv.get(key))
+      yield* kv.set(key, stored.replace("\"version\":1", "\"version\":\"one\""))
+      yield* drive(restarted(list))
+      yield* kv.set(key, stored.slice(0, -20))
+      yield* drive(restarted(list))
+      // disconnected, then used
+      yield* kv.set(key, stored)
+      yield* drive(restarted(HelloAssoAuth.disconnect({ organizationSlug: slug })))
+      yield* drive(restarted(list))
+
+      const reasons = exits.filter(Exit.isFailure).map((exit) => failureOf(exit)["reason"])
+      expect(reasons).toEqual([
+        "CodeRefused",
+        "CodeRefused",
+        "CodeRefused",
+        "CodeRefused",
+        "AuthorizationRequired",
+        "AuthorizationRequired",
+        "TokenStoreFailure",
+        "TokenStoreFailure",
+        "TokenStoreFailure",
+        "AuthorizationRequired"
+      ])
+      const issued = (yield* simulator.issuedTokens).map(Redacted.value)
+      const secrets = [PARTNER_SECRET, ...codes, ...verifiers, ...issued, ...storeContents]
+      expect(codes.length).toBe(5)
+      expect(storeContents.length).toBe(5)
+      const texts = [
+        ...exits.flatMap(renderings),
+        ...shown.flatMap((value) => [inspect(value, { depth: 10 }), JSON.stringify(value), String(value)]),
+        recording.recorded.dump(),
+        JSON.stringify(yield* simulator.requests)
+      ]
+      assertNoSecret(texts, secrets)
+      stats.add("partner error paths", reasons.length)
+      stats.add("partner secrets", secrets.length)
+    }).pipe(
+      Effect.provide(Store),
+      Effect.provide(
+        HelloAssoSimulator.layerPartner({
+          payments: 20,
+          partner: { clientSecret: PARTNER_SECRET },
+          client: { clientSecret: Redacted.make(PARTNER_SECRET), retry: { maxRetries: 1 } }
+        })
+      ),
+      Effect.provide(recording.layer)
+    )
+  }, 60_000)
+
+  it.effect("a token endpoint echoing the code and the verifier: they are scrubbed from the error", () => {
+    const CODE = "code/with+chars=Zx81&Qp"
+    const VERIFIER = "verifier-Qm3.Ls8_Tp4~Wn7-Rb2.Hk6_Jd9~Xc5-Vf1.Gz0_"
+    const fetch = async (_: unknown, init?: RequestInit) => {
+      const form = new URLSearchParams(String(init?.body ?? ""))
+      return Response.json({
+        error: "invalid_grant",
+        error_description: `${MARK} code ${form.get("code")} (${encodeURIComponent(form.get("code")!)}) ` +
+          `with verifier ${form.get("code_verifier")}, body ${String(init?.body)}`
+      }, { status: 400 })
+    }
+    return Effect.gen(function*() {
+      const exit = yield* Effect.exit(
+        HelloAssoAuth.exchangeCode({ code: CODE, codeVerifier: Redacted.make(VERIFIER), redirectUri: REDIRECT })
+      )
+      expect(failureOf(exit)).toMatchObject({ _tag: "AuthError", reason: "CodeRefused" })
+      expect(renderings(exit).join("\n")).toContain(MARK)
+      assertNoSecret(renderings(exit), [CODE, VERIFIER, encodeURIComponent(CODE), formEncoded(CODE), PARTNER_SECRET])
+    }).pipe(
+      Effect.provide(
+        Layer.mergeAll(
+          HelloAssoConfig.layer({
+            apiUrl: "https://echo.helloasso.invalid/v5",
+            clientId: "partner",
+            clientSecret: Redacted.make(PARTNER_SECRET)
+          }),
+          FetchHttpClient.layer.pipe(
+            Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch as unknown as typeof globalThis.fetch))
+          )
+        )
+      )
+    )
   })
 })

@@ -16,6 +16,7 @@ import * as HelloAssoClient from "./HelloAssoClient.js"
 import * as HelloAssoConfig from "./HelloAssoConfig.js"
 import * as NotificationSubscriptions from "./NotificationSubscriptions.js"
 import * as Payments from "./Payments.js"
+import type * as TokenStore from "./TokenStore.js"
 
 /**
  * @since 0.1.0
@@ -50,6 +51,39 @@ const build = (
     Layer.provideMerge(config)
   )
 }
+
+/**
+ * Everything `layerOrganization` provides: the client of one organization connected to a partner.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type Organization =
+  | Payments.Payments
+  | NotificationSubscriptions.NotificationSubscriptions
+  | HelloAssoClient.HelloAssoClient
+  | HelloAssoAuth.TokenProvider
+
+/**
+ * The client of one organization connected to your partner application (authorization code flow), its tokens
+ * served from the `TokenStore` by `HelloAssoAuth.layerAuthorizationCode`. Build one per organization: they share
+ * the configuration, the `HttpClient` (one connection pool) and the store they are given, and each uses only its
+ * own organization's tokens; renewals are one at a time per organization, however many are built.
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerOrganization = (options: {
+  readonly organizationSlug: string
+}): Layer.Layer<
+  Organization,
+  ConfigError.ConfigError,
+  HelloAssoConfig.HelloAssoConfig | HttpClient.HttpClient | TokenStore.TokenStore
+> =>
+  Layer.mergeAll(Payments.layer, NotificationSubscriptions.layer).pipe(
+    Layer.provideMerge(HelloAssoClient.layer),
+    Layer.provideMerge(HelloAssoAuth.layerAuthorizationCode(options))
+  )
 
 /**
  * @since 0.1.0

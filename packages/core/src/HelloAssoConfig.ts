@@ -17,7 +17,8 @@ import type * as HelloAssoError from "./HelloAssoError.js"
 import * as internal from "./internal/config.js"
 
 /**
- * The two endpoints of a HelloAsso environment. The token endpoint is not under `/v5`.
+ * The endpoints of a HelloAsso environment. The token endpoint is not under `/v5`; the authorization page, where
+ * partners send an association to connect, is on its own host.
  *
  * @since 0.1.0
  * @category models
@@ -25,6 +26,8 @@ import * as internal from "./internal/config.js"
 export interface Endpoints {
   readonly apiUrl: string
   readonly tokenUrl: string
+  /** @since 0.3.0 */
+  readonly authorizeUrl: string
 }
 
 /**
@@ -122,6 +125,13 @@ export interface Options {
   readonly apiUrl?: string | undefined
   /** Default: the environment's, or `{origin of apiUrl}/oauth2/token` when `apiUrl` is given. */
   readonly tokenUrl?: string | undefined
+  /**
+   * The authorization page of the partner flow. Default: the environment's (`https://auth.helloasso.com/authorize`),
+   * or `{origin of apiUrl}/authorize` when `apiUrl` is a loopback URL (a simulator).
+   *
+   * @since 0.3.0
+   */
+  readonly authorizeUrl?: string | undefined
   readonly clientId?: string | undefined
   readonly clientSecret?: Redacted.Redacted<string> | undefined
   /** A product token appended to the `User-Agent`; printable ASCII only. */
@@ -205,7 +215,8 @@ export const layer = (options: Options = {}): Layer.Layer<HelloAssoConfig, Confi
 /**
  * The options read from the environment: `HELLOASSO_CLIENT_ID`, `HELLOASSO_CLIENT_SECRET`,
  * `HELLOASSO_ENVIRONMENT` (`production` or `sandbox`), and optional `HELLOASSO_API_URL` / `HELLOASSO_TOKEN_URL`
- * (by default `{origin of HELLOASSO_API_URL}/oauth2/token` when only the API URL is set). Each variable is checked
+ * (by default `{origin of HELLOASSO_API_URL}/oauth2/token` when only the API URL is set) / `HELLOASSO_AUTHORIZE_URL`
+ * (the partner flow's authorization page; next to a loopback `HELLOASSO_API_URL` by default). Each variable is checked
  * where it is read: a refused value fails with a `ConfigError` at its path (`HELLOASSO_API_URL`).
  *
  * @since 0.1.0

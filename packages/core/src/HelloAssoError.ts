@@ -27,12 +27,26 @@ const resumeHint = (self: { readonly continuationToken?: string | undefined }): 
  * The OAuth and authorization failures: bad credentials, a token endpoint that cannot be reached or answers
  * badly, a 401 that a fresh token did not cure, or a 403 (the token lacks the role or the organization).
  *
+ * Partner access (authorization code flow) adds three: `CodeRefused`, the token endpoint refused an authorization
+ * code (expired, used already, another `redirect_uri`, a verifier that does not match): start the flow again;
+ * `AuthorizationRequired`, the association's tokens are gone (none stored, its refresh token refused, disconnected):
+ * send the association through the authorization flow again; `TokenStoreFailure`, the `TokenStore` could not be
+ * read or written.
+ *
  * @since 0.1.0
  * @category errors
  */
 export class AuthError extends Schema.TaggedError<AuthError>("@helloasso-effect/core/AuthError")("AuthError", {
   ...common,
-  reason: Schema.Literal("InvalidCredentials", "TokenEndpointFailure", "Unauthorized", "Forbidden"),
+  reason: Schema.Literal(
+    "InvalidCredentials",
+    "TokenEndpointFailure",
+    "Unauthorized",
+    "Forbidden",
+    "CodeRefused",
+    "AuthorizationRequired",
+    "TokenStoreFailure"
+  ),
   status: Schema.optional(Schema.Number),
   /** What the server said, e.g. the OAuth `error_description` or the plain-text 403 body. */
   detail: Schema.optional(Schema.String)
@@ -47,7 +61,11 @@ export class AuthError extends Schema.TaggedError<AuthError>("@helloasso-effect/
       InvalidCredentials: "the token endpoint refused the client credentials",
       TokenEndpointFailure: "the token endpoint could not deliver a token",
       Unauthorized: "the API refused the access token",
-      Forbidden: "the access token is not allowed to do this"
+      Forbidden: "the access token is not allowed to do this",
+      CodeRefused: "the token endpoint refused the authorization code; start the authorization flow again",
+      AuthorizationRequired:
+        "the association must be sent through the authorization flow again (HelloAssoAuth.authorizationRequest)",
+      TokenStoreFailure: "the token store failed"
     }[this.reason]
     return `${where(this)}${text}${status}${detail}${resumeHint(this)}`
   }

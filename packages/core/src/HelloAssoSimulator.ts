@@ -14,6 +14,12 @@
  * redelivered with backoff until they answer a 2xx; every attempt is recorded (`deliveries`), and delivery
  * faults duplicate, delay or drop them.
  *
+ * It plays HelloAsso's side of partner access (since 0.3.0): the authorization page (`/authorize`, where the
+ * association consents at once unless `consent` / `setConsent` decides otherwise), authorization codes that live 5
+ * minutes and work once, PKCE (S256) and `redirect_uri` checks, `organization_slug` in the token answer, refresh
+ * tokens that rotate (a used one is refused), `GET /oauth2/disconnect`, `GET /partners/me/organizations` and
+ * `PUT /partners/me/api-clients`, for a partner client (`partner`) and associations that can connect to it.
+ *
  * It is one HTTP application (`app`) with two transports: `layerHttpClient` runs it in memory (no sockets,
  * driven by the caller's `Clock`, so `TestClock` works), and `NodeSimulatorServer` of `@helloasso-effect/node`
  * serves it over loopback HTTP.
@@ -32,18 +38,20 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as HelloAsso from "./HelloAsso.js"
-import type * as HelloAssoConfig from "./HelloAssoConfig.js"
+import * as HelloAssoConfig from "./HelloAssoConfig.js"
 import type { MfaCode, ValidationError } from "./HelloAssoError.js"
 import type * as Additions from "./internal/simulator/additions.js"
 import * as App from "./internal/simulator/app.js"
 import type * as Deliveries from "./internal/simulator/deliveries.js"
 import type * as Faults from "./internal/simulator/faults.js"
+import type * as Partner from "./internal/simulator/partner.js"
 import type * as Query from "./internal/simulator/query.js"
 import type * as Render from "./internal/simulator/render.js"
 import * as internal from "./internal/simulator/simulator.js"
 import * as TestClockRunner from "./internal/simulator/testClock.js"
 import type * as Tokens from "./internal/simulator/tokens.js"
 import type * as Payment from "./Payment.js"
+import * as TokenStore from "./TokenStore.js"
 
 /**
  * The endpoints, as the request log and fault rules name them (`setNotificationUrl` and `deleteNotificationUrl`
@@ -112,9 +120,64 @@ export const fault = {
   refuseConnection: { _tag: "RefuseConnection" } as Fault,
   /** The connection is reset before the request is read: it is not processed. */
   resetBeforeRead: { _tag: "ResetBeforeRead" } as Fault,
-  /** The request is processed (a refund is made), then the connection is reset instead of answering. */
+  /**
+   * The request is processed (a refund is made), then the connection is reset instead of answering. On the token
+   * endpoint: the grant is made (a refresh token rotated, the one sent refused from now on) and its answer lost.
+   */
   resetAfterRead: { _tag: "ResetAfterRead" } as Fault
 } as const
+
+/**
+ * A token answer lost after the server rotated: the n-th token requests (all of them by default) are granted (a
+ * refresh rotates the refresh token, the one sent stops working), then the connection is reset. What a crash
+ * between HelloAsso's answer and the store's write leaves behind.
+ *
+ * @since 0.3.0
+ * @category faults
+ */
+export const tokenAnswerLost = (on?: ReadonlyArray<number>): FaultRule => ({
+  endpoint: "token",
+  fault: fault.resetAfterRead,
+  ...(on === undefined ? {} : { on })
+})
+
+/**
+ * What the association's administrator is asked on the authorization page: the partner's client, the
+ * `redirect_uri` and the `state`.
+ *
+ * @since 0.3.0
+ * @category partner
+ */
+export type AuthorizeRequest = Partner.AuthorizeRequest
+
+/**
+ * The administrator's answer: consent for an organization (by default the simulated association, else one of
+ * `partner.organizations`), or a refusal sent back to the `redirect_uri` as `error` (`access_denied` by default).
+ *
+ * @since 0.3.0
+ * @category partner
+ */
+export type Consent = Partner.Consent
+
+/**
+ * Constructors of `Consent`.
+ *
+ * @since 0.3.0
+ * @category partner
+ */
+export const consent = {
+  grant: (organizationSlug?: string): Consent => ({ _tag: "Grant", organizationSlug }),
+  refuse: (error?: string): Consent => ({ _tag: "Refuse", error })
+} as const
+
+/**
+ * Partner access so far: codes issued by the authorization page and redeemed, refresh token grants by organization
+ * (lower case), disconnections.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type PartnerStats = Partner.PartnerStats
 
 /**
  * A fault of notification deliveries: the notification is delivered twice (a second delivery after the first
@@ -243,6 +306,8 @@ export interface Stats {
    */
   readonly rateLimited: number
   readonly liveAccessTokens: number
+  /** @since 0.3.0 */
+  readonly partner: PartnerStats
 }
 
 /**
@@ -309,6 +374,8 @@ export interface Service {
   /** The base URLs to use with the in-memory transport. */
   readonly apiUrl: string
   readonly tokenUrl: string
+  /** @since 0.3.0 */
+  readonly authorizeUrl: string
   /** A client of the simulated association. */
   readonly credentials: HelloAssoConfig.Credentials
   readonly organization: Organization
@@ -382,6 +449,26 @@ export interface Service {
    * @since 0.2.0
    */
   readonly awaitDeliveries: Effect.Effect<void>
+  /**
+   * The simulated partner: its client, and the associations that can connect to it (the simulated one first).
+   *
+   * @since 0.3.0
+   */
+  readonly partner: HelloAssoConfig.Credentials & { readonly organizations: ReadonlyArray<Organization> }
+  /**
+   * Decides the next authorizations, as the association's administrator would (the `consent` option).
+   *
+   * @since 0.3.0
+   */
+  readonly setConsent: (consent: (request: AuthorizeRequest) => Consent) => Effect.Effect<void>
+  /**
+   * Opens an authorization URL as the administrator's browser would: the URL the authorization page redirects
+   * to (the `redirect_uri` with `code` and `state`, or with `error`). Dies when the page answers without a
+   * redirect (an unknown client, or a `redirect_uri` off the registered domain).
+   *
+   * @since 0.3.0
+   */
+  readonly authorize: (url: string) => Effect.Effect<string>
 }
 
 /**
@@ -447,6 +534,23 @@ export interface Options {
     readonly attempts?: number | undefined
     readonly backoff?: Duration.DurationInput | undefined
     readonly timeout?: Duration.DurationInput | undefined
+  } | undefined
+  /**
+   * The partner of the authorization code flow: its client (default `simulator-partner` /
+   * `simulator-partner-secret`), how many associations besides the simulated one can connect to it
+   * (`association-partenaire-1`, ..., default 0) and their payments (default 20 each), the domain registered for
+   * its redirect URIs (`https://app.example.org` or `https://*.example.org`; default none: any https URL or
+   * loopback http URL), and who consents on the authorization page (default: the simulated association).
+   *
+   * @since 0.3.0
+   */
+  readonly partner?: {
+    readonly clientId?: string | undefined
+    readonly clientSecret?: string | undefined
+    readonly organizations?: number | undefined
+    readonly payments?: number | undefined
+    readonly domain?: string | undefined
+    readonly consent?: ((request: AuthorizeRequest) => Consent) | undefined
   } | undefined
 }
 
@@ -551,6 +655,34 @@ export const layerHelloAsso = (
     Layer.provide(layerHttpClient),
     Layer.provideMerge(layer(options))
   )
+
+/**
+ * What a test of a partner application needs: the configuration of the simulated partner client (its URLs, the
+ * authorization page included), the in-memory `HttpClient`, a `TokenStore` in memory and the simulator. Give each
+ * connected organization its client with `HelloAsso.layerOrganization`. `client` options are passed to
+ * `HelloAssoConfig.layer`.
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerPartner = (
+  options: Options & { readonly client?: HelloAssoConfig.Options | undefined } = {}
+): Layer.Layer<
+  HelloAssoConfig.HelloAssoConfig | HttpClient.HttpClient | TokenStore.TokenStore | HelloAssoSimulator,
+  ConfigError.ConfigError
+> =>
+  Layer.mergeAll(
+    Layer.unwrapEffect(
+      Effect.map(HelloAssoSimulator, (simulator) =>
+        HelloAssoConfig.layer({
+          ...clientOptions({ ...simulator, credentials: simulator.partner }),
+          authorizeUrl: simulator.authorizeUrl,
+          ...options.client
+        }))
+    ),
+    layerHttpClient,
+    TokenStore.layerMemory
+  ).pipe(Layer.provideMerge(layer(options)))
 
 /**
  * Runs an effect under `it.effect` (whose `TestClock` never moves by itself), moving the clock on by `step`

@@ -53,3 +53,10 @@ export * as Payments from "./Payments.js"
  * @since 0.2.0
  */
 export * as NotificationSubscriptions from "./NotificationSubscriptions.js"
+
+/**
+ * Where partner access keeps each connected organization's tokens, across restarts.
+ *
+ * @since 0.3.0
+ */
+export * as TokenStore from "./TokenStore.js"

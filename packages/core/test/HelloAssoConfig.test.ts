@@ -313,3 +313,35 @@ describe("HelloAssoConfig: transformClient and retrySchedule", () => {
       expect(Object.keys(options)).not.toContain("retrySchedule")
     }))
 })
+
+describe("HelloAssoConfig: authorizeUrl", () => {
+  const authorizeUrlOf = (options: HelloAssoConfig.Options) =>
+    Either.map(HelloAssoConfig.make(options), (config) => config.authorizeUrl)
+
+  it("defaults to the environment's authorization page, and sits next to a loopback apiUrl", () => {
+    expect(HelloAssoConfig.production.authorizeUrl).toBe("https://auth.helloasso.com/authorize")
+    expect(HelloAssoConfig.sandbox.authorizeUrl).toBe("https://auth.helloasso-sandbox.com/authorize")
+    expect(authorizeUrlOf({})).toEqual(Either.right("https://auth.helloasso.com/authorize"))
+    expect(authorizeUrlOf({ environment: "sandbox" })).toEqual(
+      Either.right("https://auth.helloasso-sandbox.com/authorize")
+    )
+    expect(authorizeUrlOf({ apiUrl: "http://127.0.0.1:8080/v5" })).toEqual(
+      Either.right("http://127.0.0.1:8080/authorize")
+    )
+    // HelloAsso's page is on its own host: another apiUrl keeps the environment's
+    expect(authorizeUrlOf({ apiUrl: "https://proxy.example/v5", environment: "sandbox" })).toEqual(
+      Either.right("https://auth.helloasso-sandbox.com/authorize")
+    )
+    expect(authorizeUrlOf({ apiUrl: "http://127.0.0.1:8080/v5", authorizeUrl: "https://auth.example/authorize" }))
+      .toEqual(Either.right("https://auth.example/authorize"))
+  })
+
+  it.effect("reads HELLOASSO_AUTHORIZE_URL; a refused value names the variable", () =>
+    Effect.gen(function*() {
+      const config = yield* fromMap({ HELLOASSO_AUTHORIZE_URL: "https://auth.example/authorize" })
+      expect(config.authorizeUrl).toBe("https://auth.example/authorize")
+      const exit = yield* Effect.exit(fromMap({ HELLOASSO_AUTHORIZE_URL: "http://auth.example/authorize" }))
+      expect(String(Exit.isFailure(exit) ? exit.cause : "")).toContain("HELLOASSO_AUTHORIZE_URL")
+      expect(Either.isLeft(HelloAssoConfig.make({ authorizeUrl: "http://auth.example" }))).toBe(true)
+    }))
+})

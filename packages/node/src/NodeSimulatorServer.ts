@@ -44,6 +44,12 @@ export interface Service {
   readonly apiUrl: string
   /** `http://127.0.0.1:<port>/oauth2/token` */
   readonly tokenUrl: string
+  /**
+   * `http://127.0.0.1:<port>/authorize`: the authorization page of the partner flow.
+   *
+   * @since 0.3.0
+   */
+  readonly authorizeUrl: string
   readonly port: number
   /** TCP connections the server saw opened and closed. */
   readonly connections: Effect.Effect<Connections>
@@ -117,6 +123,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, ServeError, 
       url,
       apiUrl,
       tokenUrl,
+      authorizeUrl: `${url}/authorize`,
       port: address.port,
       connections: Effect.sync(() => ({ ...counts, open: counts.opened - counts.closed })),
       simulator,

@@ -16,6 +16,7 @@ export const envNames: OptionNames = {
   environment: "HELLOASSO_ENVIRONMENT",
   apiUrl: "HELLOASSO_API_URL",
   tokenUrl: "HELLOASSO_TOKEN_URL",
+  authorizeUrl: "HELLOASSO_AUTHORIZE_URL",
   clientId: "HELLOASSO_CLIENT_ID",
   clientSecret: "HELLOASSO_CLIENT_SECRET"
 }
@@ -23,11 +24,13 @@ export const envNames: OptionNames = {
 const endpoints: Record<HelloAssoConfig.Environment, HelloAssoConfig.Endpoints> = {
   production: {
     apiUrl: "https://api.helloasso.com/v5",
-    tokenUrl: "https://api.helloasso.com/oauth2/token"
+    tokenUrl: "https://api.helloasso.com/oauth2/token",
+    authorizeUrl: "https://auth.helloasso.com/authorize"
   },
   sandbox: {
     apiUrl: "https://api.helloasso-sandbox.com/v5",
-    tokenUrl: "https://api.helloasso-sandbox.com/oauth2/token"
+    tokenUrl: "https://api.helloasso-sandbox.com/oauth2/token",
+    authorizeUrl: "https://auth.helloasso-sandbox.com/authorize"
   }
 }
 
@@ -36,6 +39,9 @@ export const environmentEndpoints = (environment: HelloAssoConfig.Environment): 
   endpoints[environment]
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "[::1]", "localhost"])
+
+/** A URL's `hostname` that is a loopback host (tests, simulators). @internal */
+export const isLoopbackHost = (hostname: string): boolean => LOOPBACK_HOSTS.has(hostname)
 
 /**
  * Base URLs must be https; plain http is allowed for loopback hosts only (tests and the simulator).
@@ -64,6 +70,13 @@ export const checkBaseUrl = (url: string): Either.Either<string, string> => {
 
 /** `{origin of apiUrl}/oauth2/token`: HelloAsso's token endpoint is at the root of the API's host, not under /v5. */
 const tokenUrlNextTo = (apiUrl: string): string => new URL("/oauth2/token", apiUrl).href
+
+/**
+ * The authorization page next to a loopback `apiUrl` (a simulator serves both); HelloAsso's own page is on another
+ * host (`auth.helloasso.com`), so any other `apiUrl` keeps the environment's.
+ */
+const authorizeUrlNextTo = (apiUrl: string): string | undefined =>
+  LOOPBACK_HOSTS.has(new URL(apiUrl).hostname) ? new URL("/authorize", apiUrl).href : undefined
 
 /** What a header value may hold: printable ASCII (a line break would inject a header or fail every request). */
 const HEADER_TEXT = /^[\x20-\x7e]*$/
@@ -96,6 +109,7 @@ const checks: ReadonlyArray<readonly [string, Check]> = [
   ],
   ["apiUrl", url],
   ["tokenUrl", url],
+  ["authorizeUrl", url],
   ["userAgent", (value) =>
     typeof value === "string" && HEADER_TEXT.test(value)
       ? undefined
@@ -206,6 +220,7 @@ export const envConfigs = {
   ),
   apiUrl: optional(checked("apiUrl", Config.string("HELLOASSO_API_URL"))),
   tokenUrl: optional(checked("tokenUrl", Config.string("HELLOASSO_TOKEN_URL"))),
+  authorizeUrl: optional(checked("authorizeUrl", Config.string("HELLOASSO_AUTHORIZE_URL"))),
   clientId: optional(checked("clientId", Config.string("HELLOASSO_CLIENT_ID"))),
   clientSecret: optional(Config.redacted("HELLOASSO_CLIENT_SECRET"))
 } satisfies HelloAssoConfig.ConfigOptions
@@ -269,7 +284,7 @@ const checkAll = (
 }
 
 /** Checked before a client id and its secret are paired; the others after. */
-const FIRST: ReadonlySet<string> = new Set(["environment", "apiUrl", "tokenUrl", "userAgent"])
+const FIRST: ReadonlySet<string> = new Set(["environment", "apiUrl", "tokenUrl", "authorizeUrl", "userAgent"])
 
 const invalid = (names: OptionNames, key: string, reason: string): ConfigError.ConfigError =>
   ConfigError.InvalidData([names[key] ?? key], `${names[key] ?? key}: ${reason}`)
@@ -300,10 +315,16 @@ export const make = (
     options.tokenUrl ?? (options.apiUrl === undefined ? base.tokenUrl : tokenUrlNextTo(apiUrl.right))
   )
   if (Either.isLeft(tokenUrl)) return Either.left(invalid(names, "tokenUrl", tokenUrl.left))
+  const authorizeUrl = checkBaseUrl(
+    options.authorizeUrl ??
+      (options.apiUrl === undefined ? base.authorizeUrl : authorizeUrlNextTo(apiUrl.right) ?? base.authorizeUrl)
+  )
+  if (Either.isLeft(authorizeUrl)) return Either.left(invalid(names, "authorizeUrl", authorizeUrl.left))
   const retry = options.retry ?? {}
   return Either.right({
     apiUrl: apiUrl.right,
     tokenUrl: tokenUrl.right,
+    authorizeUrl: authorizeUrl.right,
     credentials: options.clientId !== undefined && options.clientSecret !== undefined
       ? Option.some({ clientId: options.clientId, clientSecret: options.clientSecret })
       : Option.none(),

@@ -1,7 +1,8 @@
 /**
  * The simulator as one HTTP application: the token endpoint, the five payments endpoints, the cash-out export and
  * the notification URL endpoints, with HelloAsso's auth, parameters, pagination, error shapes, refunds and
- * injected faults. The same application is served in memory (no sockets) and over loopback HTTP.
+ * injected faults, and the partner flow (the authorization page, `/oauth2/disconnect`, `/partners/me/...`). The
+ * same application is served in memory (no sockets) and over loopback HTTP.
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -14,6 +15,7 @@ import * as CashOuts from "./cashOuts.js"
 import type { Decision, Faults } from "./faults.js"
 import type { Pager } from "./pages.js"
 import * as ParisTime from "./parisTime.js"
+import type { Partner } from "./partner.js"
 import type { Endpoint, FieldErrors, Query } from "./query.js"
 import * as QueryParams from "./query.js"
 import type { RateLimit } from "./rateLimit.js"
@@ -47,6 +49,8 @@ export interface RequestLogEntry {
   readonly endpoint: Endpoint | undefined
   status: number | undefined
   fault: string | undefined
+  /** The organization of the access token the request carried (`""` for a partner's own token). */
+  tokenOrganization?: string | undefined
 }
 
 /** @internal */
@@ -70,6 +74,7 @@ export interface AppState {
   readonly subscriptions: Subscriptions
   /** Emits the notifications of a refund the API made. */
   readonly refunded: (index: number, at: number) => Effect.Effect<void>
+  readonly partner: Partner
 }
 
 const MASKED = "***"
@@ -243,7 +248,8 @@ export const make = (state: AppState) => {
         if (fault?._tag === "RevokeToken") state.tokens.revokeAccessTokens()
         let organization = ""
         let clientId = ""
-        if (name !== "token") {
+        // the token endpoint and the authorization page take no bearer token
+        if (name !== "token" && name !== "authorize") {
           const auth = state.tokens.authenticate(request.headers["authorization"], yield* now)
           if (auth._tag === "Unauthenticated") {
             entry.status = 401
@@ -251,6 +257,7 @@ export const make = (state: AppState) => {
           }
           organization = auth.organization
           clientId = auth.clientId
+          entry.tokenOrganization = auth.organization
           const admission = state.rateLimit.admit(clientId, yield* now)
           if (admission._tag === "Limited") {
             entry.status = 429
@@ -288,7 +295,7 @@ export const make = (state: AppState) => {
       entry.form = Object.fromEntries(
         [...form].map(([key, value]) => [key, SECRET_FORM_FIELDS.has(key) ? MASKED : value])
       )
-      const result = state.tokens.grant(form, at)
+      const result = yield* state.tokens.grant(form, at)
       return result._tag === "Granted"
         ? jsonResponse(200, result.body)
         : jsonResponse(result.status, result.body)
@@ -566,8 +573,32 @@ export const make = (state: AppState) => {
       })
   )
 
+  // -- partner access ---------------------------------------------------------------------------------------
+
+  const authorize = endpoint("authorize", ({ at, url }) => Effect.sync(() => state.partner.authorize(url, at)))
+
+  const disconnect = endpoint(
+    "disconnect",
+    ({ clientId, organization }) => Effect.sync(() => state.partner.disconnect(clientId, organization))
+  )
+
+  const partnerOrganizations = endpoint(
+    "partnerOrganizations",
+    ({ at, clientId, url }) => Effect.sync(() => state.partner.organizations(clientId, url, at))
+  )
+
+  const setApiClientDomain = endpoint(
+    "setApiClientDomain",
+    ({ clientId, request }) =>
+      Effect.map(request.text, (body) => state.partner.setDomain(clientId, request.headers["content-type"], body))
+  )
+
   const router = HttpRouter.empty.pipe(
     HttpRouter.post("/oauth2/token", token),
+    HttpRouter.get("/authorize", authorize),
+    HttpRouter.get("/oauth2/disconnect", disconnect),
+    HttpRouter.get("/v5/partners/me/organizations", partnerOrganizations),
+    HttpRouter.put("/v5/partners/me/api-clients", setApiClientDomain),
     HttpRouter.get("/v5/organizations/:organizationSlug/forms/:formType/:formSlug/payments", listByForm),
     HttpRouter.get("/v5/organizations/:organizationSlug/payments/search", search),
     HttpRouter.get("/v5/organizations/:organizationSlug/payments", listByOrganization),

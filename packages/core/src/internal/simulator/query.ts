@@ -18,6 +18,10 @@ export type Endpoint =
   | "exportCashOut"
   | "setNotificationUrl"
   | "deleteNotificationUrl"
+  | "authorize"
+  | "disconnect"
+  | "partnerOrganizations"
+  | "setApiClientDomain"
 
 /** @internal */
 export type SortField = "Date" | "UpdateDate" | "CreationDate"

@@ -1,6 +1,6 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -21,6 +21,7 @@ import * as Generator from "./generator.js"
 import * as InMemoryClient from "./inMemoryClient.js"
 import * as Pages from "./pages.js"
 import * as ParisTime from "./parisTime.js"
+import * as Partner from "./partner.js"
 import * as QueryParams from "./query.js"
 import { sequence } from "./random.js"
 import * as RateLimit from "./rateLimit.js"
@@ -39,6 +40,15 @@ const OTHER_ORGANIZATION: Organization = {
   type: "Association1901",
   isUnderColucheLaw: false
 }
+
+/** An association that can connect to the simulated partner, besides the simulated one. */
+const partnerOrganization = (n: number): Organization => ({
+  id: 600_000 + n,
+  slug: `association-partenaire-${n}`,
+  name: `Association Partenaire ${n}`,
+  type: "Association1901",
+  isUnderColucheLaw: false
+})
 
 const emptyDataset = (organization: Organization): Dataset => ({
   organization,
@@ -116,15 +126,43 @@ const build = (
   const newPayment = Additions.maker(main)
   const other = emptyDataset(OTHER_ORGANIZATION)
   const datasets = new Map([[main.organization.slug.toLowerCase(), main], [other.organization.slug, other]])
+  const partnerOptions = options.partner ?? {}
+  const partnerDatasets = Array.from(
+    { length: Math.max(0, partnerOptions.organizations ?? 0) },
+    (_, i) =>
+      Generator.generate({
+        seed: seed + i + 1,
+        size: partnerOptions.payments ?? 20,
+        ...Generator.defaultPeriod,
+        organization: partnerOrganization(i + 1),
+        forms: Generator.defaultForms
+      })
+  )
+  for (const dataset of partnerDatasets) datasets.set(dataset.organization.slug.toLowerCase(), dataset)
 
   const clientId = options.clientId ?? "simulator-client"
   const clientSecret = options.clientSecret ?? "simulator-secret"
   const otherClient = { clientId: "other-association-client", clientSecret: "other-association-secret" }
+  const partnerClient = {
+    clientId: partnerOptions.clientId ?? "simulator-partner",
+    clientSecret: partnerOptions.clientSecret ?? "simulator-partner-secret"
+  }
+  const partnerOrganizations = [main.organization, ...partnerDatasets.map((dataset) => dataset.organization)]
+  const partner = Partner.make({
+    clientId: partnerClient.clientId,
+    organizations: partnerOrganizations,
+    domain: partnerOptions.domain,
+    consent: partnerOptions.consent,
+    random: sequence(seed ^ 0xc0de),
+    tokens: () => tokens
+  })
   const tokens = Tokens.make({
     clients: [
       { clientId, clientSecret, organization: main.organization.slug },
-      { ...otherClient, organization: OTHER_ORGANIZATION.slug }
+      { ...otherClient, organization: OTHER_ORGANIZATION.slug },
+      { ...partnerClient, organization: "", partner: true }
     ],
+    redeemCode: partner.redeemCode,
     accessTokenTtlSeconds: Duration.toSeconds(options.accessTokenTtl ?? "1800 seconds"),
     refreshTokenTtlSeconds: Duration.toSeconds(options.refreshTokenTtl ?? "30 days"),
     maxLiveTokensPerClient: options.maxLiveTokensPerClient ?? 20,
@@ -258,7 +296,8 @@ const build = (
     mfa: () => mfa,
     mfaHeaderValue: () => mfaToken,
     subscriptions,
-    refunded
+    refunded,
+    partner
   })
   const timedApp = Effect.zipRight(
     Effect.tap(Clock.currentTimeMillis, (now) => {
@@ -287,6 +326,7 @@ const build = (
     app: timedApp,
     apiUrl: `${IN_MEMORY_BASE}/v5`,
     tokenUrl: `${IN_MEMORY_BASE}/oauth2/token`,
+    authorizeUrl: `${IN_MEMORY_BASE}/authorize`,
     credentials: { clientId, clientSecret: Redacted.make(clientSecret) },
     organization: { id: main.organization.id, slug: main.organization.slug, name: main.organization.name },
     get forms() {
@@ -335,7 +375,8 @@ const build = (
         requests: requestCount,
         faultsInjected: faults.injected(),
         rateLimited: rateLimit.limited(),
-        liveAccessTokens: tokens.liveAccessTokens(clientId, now)
+        liveAccessTokens: tokens.liveAccessTokens(clientId, now),
+        partner: { ...partner.stats(), refreshes: tokens.partnerRefreshes() }
       }
     }),
     issuedTokens: Effect.sync(() => tokens.issued().map((token) => Redacted.make(token))),
@@ -356,7 +397,28 @@ const build = (
     clearDeliveries: Effect.sync(() => deliveries.clear()),
     setDeliveryFaults: (rules) => Effect.sync(() => deliveries.setFaults(rules)),
     addDeliveryFault: (rule) => Effect.sync(() => deliveries.addFault(rule)),
-    awaitDeliveries: deliveries.idle
+    awaitDeliveries: deliveries.idle,
+    partner: {
+      clientId: partnerClient.clientId,
+      clientSecret: Redacted.make(partnerClient.clientSecret),
+      organizations: partnerOrganizations.map((o) => ({ id: o.id, slug: o.slug, name: o.name }))
+    },
+    setConsent: (consent) => Effect.sync(() => partner.setConsent(consent)),
+    authorize: (url) =>
+      Effect.flatMap(
+        Effect.provideService(
+          timedApp,
+          HttpServerRequest.HttpServerRequest,
+          HttpServerRequest.fromWeb(new Request(url))
+        ),
+        (response) => {
+          const location = response.headers["location"]
+          if (response.status === 302 && location !== undefined) return Effect.succeed(location)
+          const body = response.body
+          const text = body._tag === "Uint8Array" ? new TextDecoder().decode(body.body) : ""
+          return Effect.dieMessage(`the authorization page answered ${response.status} without a redirect: ${text}`)
+        }
+      )
   }
   return service
 }

@@ -32,7 +32,11 @@ const ENDPOINTS: ReadonlyArray<HelloAssoSimulator.Endpoint> = [
   "refund",
   "exportCashOut",
   "setNotificationUrl",
-  "deleteNotificationUrl"
+  "deleteNotificationUrl",
+  "authorize",
+  "disconnect",
+  "partnerOrganizations",
+  "setApiClientDomain"
 ]
 
 /** Faults without a parameter, by their name on the command line. */
@@ -226,10 +230,16 @@ const serve = Command.make("serve", {
     yield* Console.log(JSON.stringify({
       apiUrl: server.apiUrl,
       tokenUrl: server.tokenUrl,
+      authorizeUrl: server.authorizeUrl,
       clientId: simulator.credentials.clientId,
       // the simulator's own credentials, not a secret of anyone's
       clientSecret: Redacted.value(simulator.credentials.clientSecret),
       organization: simulator.organization.slug,
+      // the simulated partner's client, for the authorization code flow
+      partner: {
+        clientId: simulator.partner.clientId,
+        clientSecret: Redacted.value(simulator.partner.clientSecret)
+      },
       ...Option.match(mfa, {
         onNone: () => ({}),
         onSome: ({ code, header }) => ({
