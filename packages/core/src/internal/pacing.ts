@@ -21,7 +21,7 @@ const FAR_SECONDS = 0.25
 export const HALVE = 0.5
 
 /** Seconds the additive increase takes to climb back to the rate of the last 429. @internal */
-export const RECOVERY_SECONDS = 3
+export const RECOVERY_SECONDS = 8
 
 /** The slowest pace, in requests a second. */
 const MIN_RATE = 0.5

@@ -9,9 +9,10 @@
  * the rest. The running window's query is not changed (its continuation token holds it): it stops on its own, so
  * no window ends on an empty page, and the number of windows follows the work instead of a fixed grid.
  *
- * In date order (`ordered`), a free lane cuts the last window about one buffer's worth of pages after its
- * cursor, so windows come in listing order, each small enough to be fetched whole ahead of the consumer, with a
- * bounded number of them open. In any order, a free lane halves the window with the most payments left.
+ * In date order (`ordered`), a free lane cuts the first window (from the consumer on) with more than its share
+ * left, a share being about one buffer's worth of pages (less when what is left would not keep every lane busy):
+ * windows are small enough to be fetched whole ahead of the consumer, and at most `concurrency + 2` are open, so
+ * memory stays bounded. In any order, a free lane halves the window with the most payments left.
  */
 import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
