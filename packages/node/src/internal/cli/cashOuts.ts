@@ -9,7 +9,6 @@ import * as Payments from "@helloasso-effect/core/Payments"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
 import * as Connection from "./connection.js"
 import * as Output from "./output.js"
 
@@ -40,18 +39,11 @@ const exportCommand = Command.make("export", {
       })
     }
     const payments = yield* Payments.Payments
-    const { bytes, output } = yield* Effect.scoped(Effect.gen(function*() {
-      const output = yield* Output.open(path, OPERATION)
-      let bytes = 0
-      yield* payments.exportCashOut({ organizationSlug: args.org, cashOutId: args.id, format: args.format }).pipe(
-        Stream.runForEach((chunk) => {
-          bytes += chunk.length
-          return output.write(chunk)
-        })
-      )
-      yield* output.commit
-      return { bytes, output }
-    }))
+    const { bytes, output } = yield* Output.writeStream(
+      path,
+      OPERATION,
+      payments.exportCashOut({ organizationSlug: args.org, cashOutId: args.id, format: args.format })
+    )
     if (output.isFile) {
       yield* Console.error(
         `HelloAsso's ${args.format.toUpperCase()} export of cash-out ${args.id} (${bytes} bytes) written to ` +

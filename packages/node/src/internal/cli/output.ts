@@ -12,6 +12,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -260,3 +261,27 @@ export const open = (
   path: string | undefined,
   operation: string = "output"
 ): Effect.Effect<Output, ValidationError, Scope.Scope> => isStdout(path) ? Effect.sync(stdout) : file(path, operation)
+
+/**
+ * Writes a stream of bytes (an export) to the output opened at `path`, whole or not at all, and says how many bytes
+ * were written where.
+ */
+export const writeStream = <E, R>(
+  path: string | undefined,
+  operation: string,
+  bytes: Stream.Stream<Uint8Array, E, R>
+): Effect.Effect<
+  { readonly bytes: number; readonly output: Output },
+  E | ValidationError | OutputClosed | OutputError,
+  R
+> =>
+  Effect.scoped(Effect.gen(function*() {
+    const output = yield* open(path, operation)
+    let count = 0
+    yield* Stream.runForEach(bytes, (chunk) => {
+      count += chunk.length
+      return output.write(chunk)
+    })
+    yield* output.commit
+    return { bytes: count, output }
+  }))

@@ -465,23 +465,18 @@ const exportCommand = Command.make("export", {
       return yield* badInput(operation, "output", "an XLSX file is binary: pass --output FILE or redirect stdout")
     }
     const payments = yield* Payments.Payments
-    const { bytes, output } = yield* Effect.scoped(Effect.gen(function*() {
-      const output = yield* Output.open(path, operation)
-      let bytes = 0
-      yield* payments.exportByOrganization({
+    const { bytes, output } = yield* Output.writeStream(
+      path,
+      operation,
+      payments.exportByOrganization({
         organizationSlug: args.org,
         format: args.format,
         ...dates(args),
         states: args.state,
         userSearchKey: Option.getOrUndefined(args.search),
         ...sorting(args)
-      }).pipe(Stream.runForEach((chunk) => {
-        bytes += chunk.length
-        return output.write(chunk)
-      }))
-      yield* output.commit
-      return { bytes, output }
-    }))
+      })
+    )
     if (output.isFile) {
       yield* Console.error(
         `HelloAsso's ${args.format.toUpperCase()} export (${bytes} bytes) written to ${output.target}`
