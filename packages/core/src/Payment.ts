@@ -837,3 +837,27 @@ export const PaymentPage: PageSchema<typeof Payment> = Page(Payment).annotations
 export const PublicPaymentPage: PageSchema<typeof PublicPayment> = Page(PublicPayment).annotations({
   identifier: "Page<PublicPayment>"
 })
+
+// -----------------------------------------------------------------------------
+// encoding
+// -----------------------------------------------------------------------------
+
+/**
+ * An encoder to the API's JSON shape, built once per schema: for a value of the schema's type, it returns what
+ * `Schema.encodeSync(schema)` returns. The models of this module, and structs built from their fields, get a fast
+ * encoder that writes the fields in a straight walk, several times quicker than Schema's interpreter on a page of
+ * payments; any other schema is encoded by `Schema.encodeSync`. The fast encoder trusts its input to be of the
+ * schema's type (decoded by it, or built with `make`): it checks nothing.
+ *
+ * @example
+ * import * as Payment from "@helloasso-effect/core/Payment"
+ *
+ * const toWire = Payment.encoder(Payment.Payment)
+ * // one JSON line per payment, in the API's wire format
+ * export const jsonLine = (payment: Payment.Payment): string => JSON.stringify(toWire(payment))
+ *
+ * @since 0.3.0
+ * @category encoding
+ */
+export const encoder = <A, I>(schema: Schema.Schema<A, I, never>): (value: A) => I =>
+  Codec.encoderFor(schema) ?? Schema.encodeSync(schema)

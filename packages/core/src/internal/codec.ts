@@ -52,15 +52,32 @@ const cache = new WeakMap<object, Decoders | null>()
 
 const leaves = new WeakMap<object, Fast<unknown>>()
 
+/** Encodes a value of a schema's type to its wire form, trusting it is of that type. @internal */
+export type Encode = (value: unknown) => unknown
+
+const identity: Encode = (value) => value
+
+/** The encoders of the leaves that have one (a leaf registered without one makes its structs encode by Schema). */
+const leafEncoders = new WeakMap<object, Encode>()
+
+/** The encoders found for each schema, `null` for a schema that has none. */
+const encoders = new WeakMap<object, Encode | null>()
+
 /**
  * Registers the fast decoder of a schema that is not a struct of known fields (a scalar, or a struct read its own
  * way); it must decode exactly as the schema does. Returns the schema.
  *
  * @internal
  */
-export const leaf = <S extends Schema.Schema.Any>(schema: S, fast: Fast<Schema.Schema.Type<S>>): S => {
+export const leaf = <S extends Schema.Schema.Any>(
+  schema: S,
+  fast: Fast<Schema.Schema.Type<S>>,
+  encode?: Encode
+): S => {
   leaves.set(schema, fast as Fast<unknown>)
   cache.delete(schema)
+  if (encode !== undefined) leafEncoders.set(schema, encode)
+  encoders.delete(schema)
   return schema
 }
 
@@ -84,21 +101,21 @@ const fastDate: Fast<DateTime.Zoned> = (input, context) => {
 
 /** An int32, branded or not: brands check nothing at run time. @internal */
 export const int32 = <S extends Schema.Schema<any, number, never>>(schema: S): S =>
-  leaf(schema, fastInt32 as Fast<Schema.Schema.Type<S>>)
+  leaf(schema, fastInt32 as Fast<Schema.Schema.Type<S>>, identity)
 
 /** An open enum: any string decodes. @internal */
 export const openEnum = <S extends Schema.Schema<any, string, never>>(schema: S): S =>
-  leaf(schema, fastString as Fast<Schema.Schema.Type<S>>)
+  leaf(schema, fastString as Fast<Schema.Schema.Type<S>>, identity)
 
 /** A string literal. @internal */
 export const literal = <const L extends string>(value: L): Schema.Literal<[L]> =>
-  leaf(Schema.Literal(value), (input) => input === value ? value : FAIL)
+  leaf(Schema.Literal(value), (input) => input === value ? value : FAIL, identity)
 
-leaf(Schema.String, fastString)
-leaf(Schema.Boolean, fastBoolean)
-leaf(Schema.Unknown, (input) => input)
-leaf(Int32, fastInt32)
-leaf(IsoDateTime.IsoDateTime, fastDate)
+leaf(Schema.String, fastString, identity)
+leaf(Schema.Boolean, fastBoolean, identity)
+leaf(Schema.Unknown, (input) => input, identity)
+leaf(Int32, fastInt32, identity)
+leaf(IsoDateTime.IsoDateTime, fastDate, (date) => IsoDateTime.format(date as DateTime.DateTime))
 
 // -----------------------------------------------------------------------------
 // fields
@@ -372,7 +389,15 @@ const isPlainStruct = (ast: AST.AST): boolean =>
 const changesDecoding = (ast: AST.AST): boolean =>
   Option.isSome(AST.getParseOptionsAnnotation(ast)) || Option.isSome(AST.getDecodingFallbackAnnotation(ast))
 
-const structDecoders = (schema: object): Decoders | undefined => {
+/** What a struct of known fields is made of: its keys in order, their kinds and item schemas, its alias. */
+interface Shape {
+  readonly keys: ReadonlyArray<string>
+  readonly kinds: ReadonlyArray<Kind>
+  readonly items: ReadonlyArray<object>
+  readonly alias: readonly [key: string, alias: string] | undefined
+}
+
+const shapeOf = (schema: object): Shape | undefined => {
   const { ast, fields, records } = schema as { ast?: AST.AST; fields?: unknown; records?: unknown }
   if (
     ast === undefined || typeof fields !== "object" || fields === null || !Array.isArray(records) ||
@@ -386,20 +411,31 @@ const structDecoders = (schema: object): Decoders | undefined => {
     struct = ast.to
   }
   if (!isPlainStruct(struct) || changesDecoding(ast) || changesDecoding(struct)) return undefined
-  const names = Reflect.ownKeys(fields)
   const keys: Array<string> = []
   const kinds: Array<Kind> = []
-  const fast: Array<Fast<unknown>> = []
-  const interpreted: Array<Fast<unknown>> = []
-  for (const name of names) {
+  const items: Array<object> = []
+  for (const name of Reflect.ownKeys(fields)) {
     if (typeof name !== "string") return undefined
     const field: unknown = (fields as Record<string, unknown>)[name]
     const property = typeof field === "object" || typeof field === "function" ? properties.get(field!) : undefined
     const item = property === undefined ? (Schema.isSchema(field) ? field : undefined) : property.item
-    const decoders = item === undefined ? undefined : find(item)
-    if (decoders === undefined) return undefined
+    if (item === undefined) return undefined
     keys.push(name)
     kinds.push(property === undefined ? REQUIRED : property.kind)
+    items.push(item)
+  }
+  return { keys, kinds, items, alias }
+}
+
+const structDecoders = (schema: object): Decoders | undefined => {
+  const shape = shapeOf(schema)
+  if (shape === undefined) return undefined
+  const { alias, keys, kinds } = shape
+  const fast: Array<Fast<unknown>> = []
+  const interpreted: Array<Fast<unknown>> = []
+  for (const item of shape.items) {
+    const decoders = find(item)
+    if (decoders === undefined) return undefined
     fast.push(decoders.fast)
     interpreted.push(decoders.interpreted)
   }
@@ -434,3 +470,68 @@ export const decoderFor = <A>(
   const fast = options?.interpreted === true ? decoders.interpreted : decoders.fast
   return (input) => fast(input, { dates: new Map() }) as A | FAIL
 }
+
+// -----------------------------------------------------------------------------
+// encoders
+// -----------------------------------------------------------------------------
+
+/**
+ * A struct's encoder: each field written in the order of the struct, `none` left out, lists item by item; the
+ * alias of `withAlias` is never written.
+ */
+const structEncoder = (shape: Shape, encodeItems: ReadonlyArray<Encode>): Encode => {
+  const { keys, kinds } = shape
+  const count = keys.length
+  return (value) => {
+    const record = value as Record<string, unknown>
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < count; i++) {
+      const key = keys[i]!
+      const field = record[key]
+      const encode = encodeItems[i]!
+      switch (kinds[i]) {
+        case REQUIRED: {
+          out[key] = encode(field)
+          break
+        }
+        case OPTION: {
+          if (Option.isSome(field as Option.Option<unknown>)) out[key] = encode((field as Option.Some<unknown>).value)
+          break
+        }
+        default: {
+          const list = field as ReadonlyArray<unknown>
+          const encoded = new Array<unknown>(list.length)
+          for (let j = 0; j < list.length; j++) encoded[j] = encode(list[j])
+          out[key] = encoded
+        }
+      }
+    }
+    return out
+  }
+}
+
+const findEncoder = (schema: object): Encode | undefined => {
+  const cached = encoders.get(schema)
+  if (cached !== undefined) return cached ?? undefined
+  let encode = leafEncoders.get(schema)
+  if (encode === undefined && !leaves.has(schema)) {
+    const shape = shapeOf(schema)
+    // a `__proto__` key written to an object would set its prototype
+    if (shape !== undefined && !shape.keys.includes("__proto__")) {
+      const items = shape.items.map(findEncoder)
+      if (items.every((item) => item !== undefined)) encode = structEncoder(shape, items)
+    }
+  }
+  encoders.set(schema, encode ?? null)
+  return encode
+}
+
+/**
+ * The fast encoder of a schema (what `Schema.encodeSync` returns for a value of its type), or `undefined` when
+ * it has none: a struct of known fields whose leaves all have an encoder. It does not check its input: it is for
+ * values of the schema's type, such as the schema decoded.
+ *
+ * @internal
+ */
+export const encoderFor = <A, I>(schema: Schema.Schema<A, I, any>): ((value: A) => I) | undefined =>
+  findEncoder(schema) as ((value: A) => I) | undefined

@@ -6,7 +6,6 @@ import * as Payment from "@helloasso-effect/core/Payment"
 import { stringify } from "csv-stringify/sync"
 import * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 
 export type Format = "table" | "jsonl" | "csv"
 
@@ -43,8 +42,8 @@ interface Columns<A> {
   readonly json: (a: A) => unknown
 }
 
-const encodePayment = Schema.encodeSync(Payment.Payment)
-const encodePublicPayment = Schema.encodeSync(Payment.PublicPayment)
+const encodePayment = Payment.encoder(Payment.Payment)
+const encodePublicPayment = Payment.encoder(Payment.PublicPayment)
 
 /** `first last`, either one alone when the other is missing. */
 const fullName = (first: Option.Option<string>, last: Option.Option<string>): string =>

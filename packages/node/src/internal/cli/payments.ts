@@ -14,7 +14,6 @@ import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Connection from "./connection.js"
 import * as Formats from "./formats.js"
@@ -268,7 +267,7 @@ const search = Command.make("search", {
     Command.withDescription("Search the payments of an organization (payer, amount, user, form types)")
   )
 
-const encodeDetail = Schema.encodeSync(Payment.PaymentDetail)
+const encodeDetail = Payment.encoder(Payment.PaymentDetail)
 
 /** A payment's detail, for people. */
 export const describePayment = (payment: Payment.PaymentDetail): string => {
