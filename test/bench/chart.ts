@@ -16,7 +16,7 @@ const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;
 
 export const svg = (title: string, note: string, bars: ReadonlyArray<Bar>): string => {
   const width = 720
-  const left = 250
+  const left = 290
   const right = 90
   const rowHeight = 56
   const top = 48

@@ -37,10 +37,23 @@ if (wanted("listing")) {
   const raw = r.clients["raw"]!
   const library = r.clients["library"]!
   const c8 = r.clients["concurrency8"]!
+  const effect = r.clients["effect"]!
   const vs = `30,000 payments, whole processes; raw floor ${client(raw)}`
   record("listing_wall_vs_raw", r.ratios["library"]!.wallMs, "<= 1.25", `library ${client(library)}; ${vs}`)
   record("listing_cpu_vs_raw", r.ratios["library"]!.cpuMs, "<= 1.6", "CPU time (user + system), the same runs")
   record("listing_rss_vs_raw", r.ratios["library"]!.rssMb, "<= 1.5", "peak RSS, the same runs")
+  // what Effect and the platform's HttpClient cost before this library adds anything, and what it adds
+  record("effect_floor_wall_vs_raw", r.ratios["effect"]!.wallMs, "-", `Effect floor ${client(effect)}`)
+  record("effect_floor_cpu_vs_raw", r.ratios["effect"]!.cpuMs, "-", "CPU time, the same runs")
+  record("effect_floor_rss_vs_raw", r.ratios["effect"]!.rssMb, "-", "peak RSS, the same runs")
+  record(
+    "listing_wall_vs_effect_floor",
+    r.ratios["library"]!.wallMs / r.ratios["effect"]!.wallMs,
+    "-",
+    "library against the Effect floor: the two medians of ratios to raw, divided"
+  )
+  record("listing_cpu_vs_effect_floor", r.ratios["library"]!.cpuMs / r.ratios["effect"]!.cpuMs, "-", "CPU time")
+  record("listing_rss_vs_effect_floor", r.ratios["library"]!.rssMb / r.ratios["effect"]!.rssMb, "-", "peak RSS")
   record("listing_c8_wall_vs_raw", r.ratios["concurrency8"]!.wallMs, "-", `{ concurrency: 8 } ${client(c8)}`)
   record("listing_c8_cpu_vs_raw", r.ratios["concurrency8"]!.cpuMs, "-", "CPU time, the same runs")
   record("listing_c8_rss_vs_raw", r.ratios["concurrency8"]!.rssMb, "-", "peak RSS, the same runs")
@@ -48,6 +61,7 @@ if (wanted("listing")) {
   const note = `medians of 5 interleaved rounds, whole processes; load average ${load} (${Os.cpus().length} cores)`
   Chart.write(chartFile, "Listing 30,000 payments over loopback, pageSize 100 (pnpm bench)", note, [
     { label: "raw floor (undici + JSON.parse)", ...raw },
+    { label: "Effect floor (HttpClient + JSON.parse)", ...effect },
     { label: "library, streamByOrganization", ...library },
     { label: "library, { concurrency: 8 }", ...c8 }
   ])
@@ -62,6 +76,12 @@ if (wanted("latency")) {
     r.ratios["library"]!.phaseMs,
     "<= 1.05",
     `20 ms a page: listing ${seconds(library.phaseMs)} vs raw ${seconds(raw.phaseMs)}, each process's start excluded`
+  )
+  record(
+    "effect_floor_latency_vs_raw",
+    r.ratios["effect"]!.phaseMs,
+    "-",
+    `the Effect floor, the same: listing ${seconds(r.clients["effect"]!.phaseMs)}`
   )
   record(
     "latency_process_vs_raw",

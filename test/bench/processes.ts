@@ -5,9 +5,10 @@
  * round after round, the order reversed every other round; figures are medians over the rounds, and each ratio is
  * the median of the rounds' ratios.
  *
- * - listing: 30,000 payments, pageSize 100: the raw floor (`rawFloor.mjs`), this library as built
- *   (`listLibrary.mjs`, prefetch 1) and with `{ concurrency: 8 }`.
- * - latency: the same listing with 20 ms of server latency per page, raw floor and library.
+ * - listing: 30,000 payments, pageSize 100: the raw floor (`rawFloor.mjs`), the Effect floor (`effectFloor.mjs`:
+ *   the same loop on Effect and the platform's HttpClient), this library as built (`listLibrary.mjs`, prefetch 1)
+ *   and with `{ concurrency: 8 }`.
+ * - latency: the same listing with 20 ms of server latency per page: raw floor, Effect floor and library.
  * - cli start: `helloasso --version` (the bundled CLI, `pnpm build`) against `node -e 0`; and `helloasso payments
  *   list --help`, which loads every command.
  * - cli 3k: `helloasso payments list --format jsonl` of 3,000 payments against the raw floor printing the same lines.
@@ -26,6 +27,7 @@ const here = Path.dirname(fileURLToPath(import.meta.url))
 const root = Path.join(here, "../..")
 const usage = Path.join(here, "usage.mjs")
 const rawFloor = Path.join(here, "rawFloor.mjs")
+const effectFloor = Path.join(here, "effectFloor.mjs")
 const listLibrary = Path.join(here, "listLibrary.mjs")
 export const cliBundle = Path.join(root, "packages/node/dist/helloasso.js")
 
@@ -162,6 +164,7 @@ const listingClients = (
   const args = [...connection(server), "100"]
   const clients: Array<Client> = [
     ["raw", counting(payments, () => spawnNode([rawFloor, ...args]))],
+    ["effect", counting(payments, () => spawnNode([effectFloor, ...args]))],
     ["library", counting(payments, () => spawnNode([listLibrary, ...args, "1"]))]
   ]
   if (concurrency8) clients.push(["concurrency8", counting(payments, () => spawnNode([listLibrary, ...args, "8"]))])

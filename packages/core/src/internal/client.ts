@@ -5,6 +5,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -47,6 +48,24 @@ export const currentGate: FiberRef.FiberRef<Gate | undefined> = FiberRef.unsafeM
 const gated = <A extends { readonly status: number }, E>(exchange: Effect.Effect<A, E>): Effect.Effect<A, E> =>
   Effect.flatMap(FiberRef.get(currentGate), (gate) => gate === undefined ? exchange : gate.around(exchange))
 
+/**
+ * Completed when an exchange of this fiber hands its request to the platform client: how a fiber that forked a
+ * request learns that the request is on its way (pagination waits for it before decoding the page it holds, so
+ * the next request does not wait for the decoding). A forked fiber starts only once the current one yields, and
+ * the timeouts on the way fork fibers of their own: without the signal, the decoding runs first.
+ *
+ * @internal
+ */
+export const currentOnSend: FiberRef.FiberRef<Deferred.Deferred<void> | undefined> = FiberRef.unsafeMake<
+  Deferred.Deferred<void> | undefined
+>(undefined)
+
+const announced = <A, E>(send: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  Effect.flatMap(
+    FiberRef.get(currentOnSend),
+    (sent) => sent === undefined ? send : Effect.zipRight(Deferred.succeed(sent, undefined), send)
+  )
+
 const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
 /**
@@ -85,12 +104,38 @@ const invalidJson = (operation: string, cause: unknown, contentType: string | un
 }
 
 /**
+ * Parses a JSON answer; a failure is a `DecodeError` of `operation`.
+ *
+ * @internal
+ */
+export const parseJson = (operation: string) => (body: string): Effect.Effect<unknown, DecodeError> => {
+  try {
+    return Effect.succeed(JSON.parse(body))
+  } catch (cause) {
+    return Effect.fail(invalidJson(operation, cause, undefined))
+  }
+}
+
+/**
+ * Decodes a parsed JSON answer with a schema; a failure is a `DecodeError` of `operation`.
+ *
+ * @internal
+ */
+export const decodeParsed = <A, I>(operation: string, schema: Schema.Schema<A, I>) => {
+  const decode = decoderOf(schema)
+  return (parsed: unknown): Effect.Effect<A, DecodeError> => {
+    const decoded = decode(parsed)
+    return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decodeError(operation, decoded.left))
+  }
+}
+
+/**
  * Parses a JSON answer and decodes it with a schema; a failure is a `DecodeError` of `operation`.
  *
  * @internal
  */
 export const decodeJson = <A, I>(operation: string, schema: Schema.Schema<A, I>) => {
-  const decode = decoderOf(schema)
+  const decode = decodeParsed(operation, schema)
   return (body: string): Effect.Effect<A, DecodeError> => {
     let parsed: unknown
     try {
@@ -98,8 +143,7 @@ export const decodeJson = <A, I>(operation: string, schema: Schema.Schema<A, I>)
     } catch (cause) {
       return Effect.fail(invalidJson(operation, cause, undefined))
     }
-    const decoded = decode(parsed)
-    return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decodeError(operation, decoded.left))
+    return decode(parsed)
   }
 }
 
@@ -347,7 +391,7 @@ export const make = Effect.gen(function*() {
       config.timeout,
       Effect.flatMap(
         Effect.catchIf(
-          http.execute(build(request)),
+          announced(http.execute(build(request))),
           (error): error is HttpClientError.HttpClientError => error._tag !== "AuthError",
           (error) => Effect.fail(Transport.transportError(info, error))
         ),

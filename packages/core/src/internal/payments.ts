@@ -241,6 +241,12 @@ export const make = Effect.gen(function*() {
   const decodePage = <P extends ListingParams, A>(endpoint: Listing<P, A>, operation: string) =>
     HelloAssoClient.decodeJson(operation, endpoint.success)
 
+  /** A page's body, parsed then decoded in two steps: pagination reads the next token in between. */
+  const pageCodec = <P extends ListingParams, A>(endpoint: Listing<P, A>, operation: string) => ({
+    parse: Client.parseJson(operation),
+    decode: Client.decodeParsed(operation, endpoint.success)
+  })
+
   const pageOf = <P extends ListingParams, A>(
     endpoint: Listing<P, A>,
     params: P,
@@ -278,7 +284,7 @@ export const make = Effect.gen(function*() {
         operation,
         start: params.continuationToken,
         request: pageText(endpoint, params, operation),
-        decode: decodePage(endpoint, operation),
+        ...pageCodec(endpoint, operation),
         prefetch
       }).pipe(span)
       if (concurrency === 1) return sequential
@@ -328,7 +334,7 @@ export const make = Effect.gen(function*() {
             operation,
             start: undefined,
             request: (token) => paced(pageText(endpoint, { ...params, ...window }, operation)(token)),
-            decode: decodePage(endpoint, operation),
+            ...pageCodec(endpoint, operation),
             prefetch: 0
           })
       }).pipe(Stream.mapError(Pagination.withoutContinuationToken), span)
