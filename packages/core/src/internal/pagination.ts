@@ -59,6 +59,25 @@ const peekToken = (json: unknown): string | undefined => {
 }
 
 /**
+ * One turn of the event loop. Undici writes a request on a kept-alive socket only in the loop's check phase (it
+ * waits a turn before reusing a socket, for the server to close it first if it meant to), after whatever runs in
+ * the current turn: decoding a page, for one.
+ */
+const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
+  // Node and Bun have `setImmediate`; elsewhere (browsers, workers) a timer stands for it
+  const { clearImmediate, setImmediate } = globalThis as {
+    readonly setImmediate?: (f: () => void) => unknown
+    readonly clearImmediate?: (immediate: unknown) => void
+  }
+  if (setImmediate !== undefined && clearImmediate !== undefined) {
+    const immediate = setImmediate(() => resume(Effect.void))
+    return Effect.sync(() => clearImmediate(immediate))
+  }
+  const timer = setTimeout(() => resume(Effect.void), 0)
+  return Effect.sync(() => clearTimeout(timer))
+})
+
+/**
  * Every page from `start` on. `request` gets the token of the last page delivered (`undefined` for the first)
  * and answers with the body, which `parse` then `decode` turn into the page.
  *
@@ -106,7 +125,7 @@ export const pages = <A, E extends HelloAssoError>(options: {
             ),
             scope
           ),
-          Deferred.await(sent)
+          Effect.zipRight(Deferred.await(sent), nextTurn)
         ))
     return Stream.unfoldChunkEffect<State, Payment.Page<A>, E | DecodeError, never>(
       { cursor: { _tag: "Next", token: options.start }, ahead: undefined, index: 0 },
