@@ -106,9 +106,33 @@ node_out="$(node out/nodeExample.js)"
 echo "consumer: node example: $node_out"
 [ "$node_out" = "listed 300 payments" ] || fail "unexpected output from the node example"
 ./node_modules/.bin/helloasso --help >/dev/null || fail "helloasso --help failed"
-# the bin is the bundled CLI: one file whose static imports are Node's own modules only
+# the bin is the bundled CLI: its files (the entry and the chunks it loads, static or dynamic imports) import
+# Node's own modules and each other only, and every one of them is in the tarball
 bin="node_modules/@helloasso-effect/node/$(node -p 'require("@helloasso-effect/node/package.json").bin.helloasso')"
-if grep -E '^import (.* from )?"' "$bin" | grep -vq '"node:'; then fail "$bin imports more than Node's modules"; fi
+node -e '
+  const fs = require("fs"), path = require("path")
+  const entry = path.resolve(process.argv[1])
+  const root = path.dirname(entry)
+  // static imports and re-exports start a statement; dynamic imports name their module in a literal
+  const specifiers = /(?:^|[;}])\s*(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?"([^"\s]+)"|\bimport\(\s*"([^"\s]+)"\s*\)/gm
+  const seen = new Set([entry])
+  const queue = [entry]
+  while (queue.length > 0) {
+    const file = queue.pop()
+    for (const match of fs.readFileSync(file, "utf8").matchAll(specifiers)) {
+      const specifier = match[1] ?? match[2]
+      if (specifier.startsWith("node:")) continue
+      if (!specifier.startsWith("./") && !specifier.startsWith("../")) {
+        throw new Error(path.relative(root, file) + " imports " + specifier + ": the bin bundles everything but Node")
+      }
+      const target = path.resolve(path.dirname(file), specifier)
+      if (!target.startsWith(root + path.sep)) throw new Error(path.relative(root, file) + " imports " + specifier)
+      if (!fs.existsSync(target)) throw new Error(path.relative(root, file) + " imports " + specifier + ", not in the tarball")
+      if (!seen.has(target)) seen.add(target) && queue.push(target)
+    }
+  }
+  if (seen.size < 2) throw new Error("the bin loads no chunk: did the bundle change shape?")
+' "$bin" || fail "$bin is not the bundled CLI"
 cli_version="$(./node_modules/.bin/helloasso --version | head -1)"
 [ "$cli_version" = "$(node -p 'require("@helloasso-effect/node/package.json").version')" ] ||
   fail "helloasso --version printed '$cli_version'"

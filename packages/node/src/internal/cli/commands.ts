@@ -1,6 +1,11 @@
 /**
  * The commands of `helloasso`: the tree @effect/cli runs, the list of its commands (read from the tree's own help),
  * and which command a command line names.
+ *
+ * The tree holds the groups of commands this process's command line needs: the one it names (`payments` for
+ * `helloasso payments list`), or every group when it names none (the root's help, completions, a word that names
+ * no group). Each group is a module of its own, loaded when needed, so that `helloasso payments list` neither
+ * loads nor evaluates the simulator, the notifications server or the demo.
  */
 import * as BuiltInOptions from "@effect/cli/BuiltInOptions"
 import * as CliConfig from "@effect/cli/CliConfig"
@@ -8,30 +13,59 @@ import * as Command from "@effect/cli/Command"
 import * as CommandDescriptor from "@effect/cli/CommandDescriptor"
 import type * as HelpDoc from "@effect/cli/HelpDoc"
 import type * as Usage from "@effect/cli/Usage"
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as CashOuts from "./cashOuts.js"
-import * as Demo from "./demo.js"
 import { blocks, paragraphs, spanText } from "./helpDoc.js"
-import * as Notifications from "./notifications.js"
-import * as Payments from "./payments.js"
-import * as Simulator from "./simulator.js"
 
 import { NAME } from "./version.js"
 
 export { NAME, VERSION } from "./version.js"
 
+/** What @effect/cli runs in (`CliApp.Environment`): Node's file system, paths and terminal. */
+export const environment = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
+
+/** The groups under the root, in the order the root's help lists them. */
+const GROUPS = {
+  payments: () => import("./payments.js"),
+  "cash-outs": () => import("./cashOuts.js"),
+  notifications: () => import("./notifications.js"),
+  simulator: () => import("./simulator.js"),
+  demo: () => import("./demo.js")
+} as const
+
+type Group = keyof typeof GROUPS
+
+/** Root options of @effect/cli that take a value. */
+const ROOT_VALUED = new Set(["--log-level", "--completions"])
+
+const isGroupName = (word: string): word is Group => Object.prototype.hasOwnProperty.call(GROUPS, word)
+
+/** The groups a command line (without `node` and the script) needs: the one its first word names, or all. */
+const groupsFor = (args: ReadonlyArray<string>): ReadonlyArray<Group> => {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") break
+    if (arg.startsWith("-")) {
+      if (ROOT_VALUED.has(arg)) i++
+      continue
+    }
+    return isGroupName(arg) ? [arg] : Object.keys(GROUPS) as Array<Group>
+  }
+  return Object.keys(GROUPS) as Array<Group>
+}
+
+const [first, ...others] = await Promise.all(
+  groupsFor(process.argv.slice(2)).map((group) => GROUPS[group]().then((module) => module.command))
+)
+
 /** The tree @effect/cli parses the command line against. */
 export const root = Command.make(NAME).pipe(
   Command.withDescription("HelloAsso payments from the command line"),
-  Command.withSubcommands([
-    Payments.command,
-    CashOuts.command,
-    Notifications.command,
-    Simulator.command,
-    Demo.command
-  ])
+  Command.withSubcommands([first!, ...others])
 )
 
 /** The help of a command without @effect/cli's own options (ours are listed apart). */
@@ -110,12 +144,9 @@ export const leafDoc = (path: ReadonlyArray<string>): Effect.Effect<Option.Optio
         ? Option.some({ usage: directive.option.usage, doc: directive.option.helpDoc })
         : Option.none()
     ),
-    Effect.provide(NodeContext.layer),
+    Effect.provide(environment),
     Effect.orElseSucceed(() => Option.none())
   )
-
-/** Root options of @effect/cli that take a value. */
-const ROOT_VALUED = new Set(["--log-level", "--completions"])
 
 export interface Invocation {
   /** The command named on the command line, e.g. `["payments", "list"]`. */

@@ -6,7 +6,6 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as CliValidationError from "@effect/cli/ValidationError"
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as HelloAssoError from "@helloasso-effect/core/HelloAssoError"
 import * as Cause from "effect/Cause"
 import * as ConfigError from "effect/ConfigError"
@@ -17,7 +16,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import { commandLineError, configMessage, unknownCommand } from "./commandLineError.js"
-import { invocation, isGroup, NAME, root, VERSION } from "./commands.js"
+import { environment, invocation, isGroup, NAME, root, VERSION } from "./commands.js"
 import type { Invocation } from "./commands.js"
 import { describe, ExitCode, exitCodeOf } from "./exit.js"
 import { colorsOn, help } from "./help.js"
@@ -101,7 +100,7 @@ const execute = (argv: ReadonlyArray<string>, call: Invocation): Effect.Effect<v
       Command.transformHandler(root, (effect) => Effect.withConsole(effect, real)),
       { name: NAME, version: VERSION }
     )
-    return yield* cli(argv).pipe(Effect.withConsole(cliConsole(real)), Effect.provide(NodeContext.layer))
+    return yield* cli(argv).pipe(Effect.withConsole(cliConsole(real)), Effect.provide(environment))
   })
 
 /**
