@@ -104,7 +104,7 @@ if (wanted("cli_start")) {
     "cli_help_vs_node",
     r.ratios["help"]!.wallMs,
     "-",
-    `helloasso payments list --help (every command loaded) ${r.clients["help"]!.wallMs.toFixed(0)} ms, ${
+    `helloasso payments list --help (the payments commands loaded) ${r.clients["help"]!.wallMs.toFixed(0)} ms, ${
       r.clients["help"]!.rssMb.toFixed(0)
     } MB`
   )

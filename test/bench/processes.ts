@@ -199,7 +199,7 @@ export const cliStart = (rounds = 10) => {
   return compare(rounds, [
     ["node", () => spawnNode(["-e", "0"])],
     ["helloasso", () => spawnNode([cliBundle, "--version"])],
-    // every command loaded: what any command but --version pays before its first request
+    // the payments commands loaded: what a payments command pays before its first request
     ["help", () => spawnNode([cliBundle, "payments", "list", "--help"])]
   ])
 }

@@ -122,13 +122,22 @@ export const parse = (input: string): DateTime.Zoned | undefined => {
   return DateTime.unsafeMakeZoned(wallClock - offset, { timeZone: offsetZone(offset) })
 }
 
+// a page's decoded dates share their values (a payment's date is often its order's): each is formatted once
+const formatted = new WeakMap<DateTime.DateTime, string>()
+
 /**
  * Formats a date the way HelloAsso sends them: ISO 8601 with the offset of its zone.
  *
  * @internal
  */
-export const format = (self: DateTime.DateTime): string =>
-  DateTime.isZoned(self) ? DateTime.formatIsoOffset(self) : DateTime.formatIso(self)
+export const format = (self: DateTime.DateTime): string => {
+  let text = formatted.get(self)
+  if (text === undefined) {
+    text = DateTime.isZoned(self) ? DateTime.formatIsoOffset(self) : DateTime.formatIso(self)
+    formatted.set(self, text)
+  }
+  return text
+}
 
 const ZonedFromSelf = Schema.DateTimeZonedFromSelf.annotations({
   arbitrary: () => (fc) =>
