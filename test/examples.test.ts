@@ -1,12 +1,14 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
+import { Payment } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
-import { Effect, Option } from "effect"
+import { Effect, Option, Schema, Stream } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { cashOutOf } from "./examples/cashOut.js"
 import { exportToFile } from "./examples/exportCsv.js"
+import { jsonLines } from "./examples/jsonLines.js"
 import { membershipsPage, refundsOfJune } from "./examples/list.js"
 import { refundPart } from "./examples/refund.js"
 import { syncPayments } from "./examples/resume.js"
@@ -18,6 +20,21 @@ const Simulated = HelloAssoSimulator.layerHelloAsso({ payments: 1500, seed: 5 })
 const Simulator = HelloAssoSimulator.HelloAssoSimulator
 
 describe("README examples", () => {
+  it.effect("jsonLines: every payment once, each line what Schema.encodeSync writes", () =>
+    Effect.gen(function*() {
+      const simulator = yield* Simulator
+      const lines = yield* Stream.runCollect(jsonLines(simulator.organization.slug))
+      const expected = yield* simulator.listPayments({})
+      expect(lines.length).toBe(expected.length)
+      const parsed = [...lines].map((line) => JSON.parse(line) as { readonly id: number })
+      expect(parsed.map((payment) => payment.id).sort((a, b) => a - b)).toEqual(
+        expected.map((payment) => payment.id).sort((a, b) => a - b)
+      )
+      const decode = Schema.decodeUnknownSync(Payment.Payment)
+      const encode = Schema.encodeSync(Payment.Payment)
+      for (const line of lines) expect(line).toBe(`${JSON.stringify(encode(decode(JSON.parse(line))))}\n`)
+    }).pipe(Effect.provide(Simulated)))
+
   it.effect("list: one page with filters, one page of a form", () =>
     Effect.gen(function*() {
       const simulator = yield* Simulator
