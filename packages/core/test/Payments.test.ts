@@ -1,3 +1,5 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import { HelloAssoClient, HelloAssoError, Payment, Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
@@ -211,6 +213,46 @@ describe("Payments", () => {
         const rest = yield* Stream.runCollect(payments.streamByOrganization({ ...params, continuationToken: token }))
         expect(ids(rest)).toEqual(pages.slice(2).flatMap((page) => ids(page.data)))
       }).pipe(simulated({ payments: 45 })))
+
+    it.effect(
+      "the next request leaves before a page is decoded; a page that then fails to decode fails the stream with its token",
+      () => {
+        // the second page's body stays JSON with its continuation token, but one payment has no valid id
+        let listed = 0
+        const transformClient = (client: HttpClient.HttpClient) =>
+          HttpClient.transformResponse(client, (response) =>
+            Effect.flatMap(response, (answer) => {
+              if (!answer.request.url.includes("/payments") || ++listed !== 2) return Effect.succeed(answer)
+              return Effect.map(answer.json, (json) => {
+                const page = json as { data: Array<Record<string, unknown>> }
+                page.data[0] = { ...page.data[0], id: "not an id" }
+                const body = JSON.stringify(page)
+                return HttpClientResponse.fromWeb(
+                  answer.request,
+                  new Response(body, { status: 200, headers: { "content-type": "application/json" } })
+                )
+              })
+            }))
+        return Effect.gen(function*() {
+          const [payments, simulator] = yield* setup
+          const params = { organizationSlug: simulator.organization.slug, pageSize: 100 }
+          const delivered: Array<number> = []
+          const error = yield* payments.streamByOrganization(params, { prefetch: 1 }).pipe(
+            Stream.runForEach((payment) => Effect.sync(() => delivered.push(payment.id))),
+            Effect.flip
+          )
+          expect(error._tag).toBe("DecodeError")
+          expect(delivered).toEqual(ids(yield* simulator.listPayments()).slice(0, 100))
+          // the third page was asked for on the second page's token before that page failed to decode
+          const requested = (yield* simulator.requests).filter((e) => e.endpoint === "listByOrganization").length
+          expect(requested).toBe(3)
+          const rest = yield* Stream.runCollect(
+            payments.streamByOrganization({ ...params, continuationToken: error.continuationToken })
+          )
+          expect([...delivered, ...ids(rest)]).toEqual(ids(yield* simulator.listPayments()))
+        }).pipe(simulated({ payments: 250, client: { transformClient } }))
+      }
+    )
 
     it.effect("a failed stream carries the last good token, and resuming delivers exactly the rest", () =>
       Effect.gen(function*() {
