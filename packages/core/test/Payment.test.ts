@@ -119,6 +119,17 @@ const sparsen = (ast: AST.AST, wire: unknown, choose: () => Presence): void => {
 const decodePayment = Schema.decodeUnknownSync(Payment.Payment)
 const decodePaymentPage = Schema.decodeUnknownSync(Payment.PaymentPage)
 
+/** The models with a fast decoder and a fast encoder. */
+const models = [
+  ["Payment", Payment.Payment],
+  ["PaymentDetail", Payment.PaymentDetail],
+  ["PublicPayment", Payment.PublicPayment],
+  ["RefundOperation", Payment.RefundOperation],
+  ["RefundOperationLight", Payment.RefundOperationLight],
+  ["Page<Payment>", Payment.PaymentPage],
+  ["Page<PublicPayment>", Payment.PublicPaymentPage]
+] as const
+
 describe("Payment", () => {
   describe("real formats", () => {
     it("decodes a payment of the list endpoints", () => {
@@ -469,15 +480,6 @@ describe("Payment", () => {
   })
 
   describe("fast decoders", () => {
-    const models = [
-      ["Payment", Payment.Payment],
-      ["PaymentDetail", Payment.PaymentDetail],
-      ["PublicPayment", Payment.PublicPayment],
-      ["RefundOperation", Payment.RefundOperation],
-      ["RefundOperationLight", Payment.RefundOperationLight],
-      ["Page<Payment>", Payment.PaymentPage],
-      ["Page<PublicPayment>", Payment.PublicPaymentPage]
-    ] as const
     it("on Node, struct decoders are generated code", () => expect(Codec.canGenerateCode).toBe(true))
 
     // generated code where the platform allows it, and the loop over fields that replaces it elsewhere
@@ -590,16 +592,6 @@ describe("Payment", () => {
   })
 
   describe("fast encoders", () => {
-    const models = [
-      ["Payment", Payment.Payment],
-      ["PaymentDetail", Payment.PaymentDetail],
-      ["PublicPayment", Payment.PublicPayment],
-      ["RefundOperation", Payment.RefundOperation],
-      ["RefundOperationLight", Payment.RefundOperationLight],
-      ["Page<Payment>", Payment.PaymentPage],
-      ["Page<PublicPayment>", Payment.PublicPaymentPage]
-    ] as const
-
     it.each(models)("%s: writes exactly the JSON the Schema writes, key order included", (_, schema) => {
       const model = schema as unknown as Schema.Schema<unknown, unknown>
       const fast = Codec.encoderFor(model)!
