@@ -3,7 +3,6 @@
  *
  * @since 0.1.0
  */
-import * as Module from "node:module"
 import { VERSION } from "./internal/cli/version.js"
 
 // a reader of stdout that went away (`helloasso simulator serve | head -1`) is no crash: the listings stop on their
@@ -19,10 +18,9 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 if (process.argv.length === 3 && process.argv[2] === "--version") {
   process.stdout.write(`${VERSION}\n\n`)
 } else {
-  // Node 22.1+ keeps the compiled code of the modules loaded below in a cache on disk, reused by the next runs;
-  // Node 20 has no such cache (the call is skipped)
-  const { enableCompileCache } = Module as { readonly enableCompileCache?: () => unknown }
-  enableCompileCache?.()
+  // Node's on-disk compile cache (22.1+) is left off: by default it lives under the shared temporary directory, and
+  // V8 runs cached bytecode whose payload it does not verify, so another local user could plant code run with the
+  // HelloAsso credentials in this process
   import("./internal/cli/main.js").then(({ run }) => run(process.argv)).then((code) => {
     process.exitCode = code
   })
