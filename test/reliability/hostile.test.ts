@@ -435,6 +435,62 @@ describe("time bounds", () => {
       })),
     20_000
   )
+
+  it.live(
+    "a retry whose wait would end past the deadline is not made: the deadline's Timeout at once, one request",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const server = yield* HostileServer.make((request, response, n) =>
+          HostileServer.isToken(request) ?
+            HostileServer.grant(response, n) :
+            HostileServer.json(response, 503, { errors: [{ code: "Error", message: "busy" }] }, { "retry-after": "2" })
+        )
+        const options = F.optionsFor(server, {
+          deadline: "1500 millis",
+          retry: { maxRetries: 10, baseDelay: "1 millis", maxDelay: "2 millis", maxRetryAfter: "5 seconds" }
+        })
+        const [error, elapsed] = yield* F.timed(F.failureOf(get(1))).pipe(Effect.provide(F.undici(options)))
+        expect(F.fieldsOf(error)).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
+        expect(detailOf(error)).toContain("deadline")
+        expect(F.apiRequests(server).length).toBe(1)
+        // the wait asked for (2 s) ends past the deadline (1.5 s): no sleeping until the deadline
+        expect(elapsed).toBeLessThan(1_000)
+        stats.add("calls cut by their deadline")
+      })),
+    20_000
+  )
+
+  it.live(
+    "a GET that hangs: each attempt ends at the tighter of the timeout and what is left of the deadline, named by it",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        // the API never answers
+        const server = yield* HostileServer.make((request, response, n) => {
+          if (HostileServer.isToken(request)) HostileServer.grant(response, n)
+        })
+        const retry = { maxRetries: 3, baseDelay: "1 millis", maxDelay: "2 millis" } as const
+        const cases = [
+          // the timeout each time, then no retry left
+          { timeout: "300 millis", deadline: "10 seconds", requests: 4, bound: "no complete answer within" },
+          // the deadline at once: nothing left to retry in
+          { timeout: "10 seconds", deadline: "300 millis", requests: 1, bound: "deadline" },
+          // the timeout first (400 ms), then what is left of the deadline (about 200 ms)
+          { timeout: "400 millis", deadline: "600 millis", requests: 2, bound: "deadline" }
+        ] as const
+        for (const { bound, deadline, requests, timeout } of cases) {
+          const before = F.apiRequests(server).length
+          const [error, elapsed] = yield* F.timed(F.failureOf(get(1))).pipe(
+            Effect.provide(F.undici(F.optionsFor(server, { timeout, deadline, retry })))
+          )
+          expect(F.fieldsOf(error)).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
+          expect(detailOf(error)).toContain(bound)
+          expect(F.apiRequests(server).length - before).toBe(requests)
+          expect(elapsed).toBeLessThan(4_000)
+          stats.add("hanging calls cut by their tighter bound")
+        }
+      })),
+    20_000
+  )
 })
 
 describe("a token refused as soon as it is granted", () => {

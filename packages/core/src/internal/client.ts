@@ -39,14 +39,26 @@ import { userAgent } from "./userAgent.js"
  * @internal
  */
 export interface Gate {
-  readonly around: <A extends { readonly status: number }, E>(exchange: Effect.Effect<A, E>) => Effect.Effect<A, E>
+  /** `late` instead of a wait that would end at or past `until` (Clock milliseconds), the call's deadline. */
+  readonly around: <A extends { readonly status: number }, E, E2>(
+    exchange: Effect.Effect<A, E>,
+    until: number,
+    late: Effect.Effect<never, E2>
+  ) => Effect.Effect<A, E | E2>
 }
 
 /** @internal */
 export const currentGate: FiberRef.FiberRef<Gate | undefined> = FiberRef.unsafeMake<Gate | undefined>(undefined)
 
-const gated = <A extends { readonly status: number }, E>(exchange: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-  Effect.flatMap(FiberRef.get(currentGate), (gate) => gate === undefined ? exchange : gate.around(exchange))
+const gated = <A extends { readonly status: number }, E, E2>(
+  exchange: Effect.Effect<A, E>,
+  until: number,
+  late: Effect.Effect<never, E2>
+): Effect.Effect<A, E | E2> =>
+  Effect.flatMap(
+    FiberRef.get(currentGate),
+    (gate) => gate === undefined ? exchange : gate.around(exchange, until, late)
+  )
 
 /**
  * Completed when an exchange of this fiber hands its request to the platform client: how a fiber that forked a
@@ -382,13 +394,19 @@ export const make = Effect.gen(function*() {
     })
 
   /**
-   * One exchange through the pipeline, within the timeout. A successful body is read (bounded) when `readBody`;
-   * a failed one always, up to `maxErrorBodyBytes`.
+   * One exchange through the pipeline, within the timeout, and within the call's deadline when given its
+   * `bounds`. A successful body is read (bounded) when `readBody`; a failed one always, up to
+   * `maxErrorBodyBytes`.
    */
-  const exchange = (request: HelloAssoClient.Request, info: Transport.RequestInfo, readBody: boolean) =>
-    Transport.withTimeout(
-      info,
-      config.timeout,
+  const exchange = (
+    request: HelloAssoClient.Request,
+    info: Transport.RequestInfo,
+    readBody: boolean,
+    bounds?: Transport.Bounds
+  ) => {
+    const within = <A, E>(self: Effect.Effect<A, E>) =>
+      bounds === undefined ? Transport.withTimeout(info, config.timeout, self) : bounds.within(self)
+    return within(
       Effect.flatMap(
         Effect.catchIf(
           announced(http.execute(build(request))),
@@ -417,6 +435,7 @@ export const make = Effect.gen(function*() {
         }
       )
     )
+  }
 
   /** A failed answer, mapped; the body is scrubbed of every secret before anyone reads it. */
   const failure = <E>(
@@ -464,6 +483,13 @@ export const make = Effect.gen(function*() {
     return undefined
   }
 
+  /** A call's error, scrubbed of every secret. */
+  const scrubbed = <A, E>(request: HelloAssoClient.Request, self: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Effect.catchAll(
+      self,
+      (error) => Effect.flatMap(secretFormsOf(request, undefined), (forms) => Effect.fail(Scrub.error(error, forms)))
+    )
+
   /** A call ends: within `deadline`, retries and the token request included; secrets scrubbed from its error. */
   const bounded = <A, E>(
     request: HelloAssoClient.Request,
@@ -471,13 +497,9 @@ export const make = Effect.gen(function*() {
     deadline: Duration.Duration,
     self: Effect.Effect<A, E>
   ): Effect.Effect<A, E | TransportError> =>
-    Effect.timeoutFail(self, {
-      duration: deadline,
-      onTimeout: () => Transport.deadlineError(info, deadline)
-    }).pipe(
-      Effect.catchAll((error) =>
-        Effect.flatMap(secretFormsOf(request, undefined), (forms) => Effect.fail(Scrub.error(error, forms)))
-      )
+    scrubbed(
+      request,
+      Effect.timeoutFail(self, { duration: deadline, onTimeout: () => Transport.deadlineError(info, deadline) })
     )
 
   /** A successful body that says it is not JSON and does not parse: say so, naming the content type. */
@@ -500,12 +522,16 @@ export const make = Effect.gen(function*() {
     const info = infoOf(request)
     const mapError = options?.mapError ??
       (defaultMapError as unknown as (response: HelloAssoClient.FailedResponse) => E)
-    const attempt = Effect.flatMap(
-      gated(exchange(request, info, true)),
-      (answer): Effect.Effect<string, E | DecodeError> =>
-        isSuccess(answer.status) ? checkJson(info, answer) : failure(request, info, answer, mapError)
+    const attempt = (bounds: Transport.Bounds) =>
+      Effect.flatMap(
+        gated(exchange(request, info, true, bounds), bounds.until, bounds.late),
+        (answer): Effect.Effect<string, E | DecodeError> =>
+          isSuccess(answer.status) ? checkJson(info, answer) : failure(request, info, answer, mapError)
+      )
+    return scrubbed(
+      request,
+      Transport.retryingWithin(info, config.timeout, config.deadline, attempt, config.retry, classify(request), custom)
     )
-    return bounded(request, info, config.deadline, Transport.retrying(attempt, config.retry, classify(request), custom))
   }
 
   const json = <A, I, E = HelloAssoClient.RequestError>(

@@ -75,18 +75,20 @@ export const make = (): Pacing => {
     next = Math.max(next, now + 1000 / rate)
   }
 
-  /** Waits for the request's turn; a cut while it waits spaces it anew. */
-  const turn: Effect.Effect<number> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-    const request = paced++
-    if (rate === undefined) return Effect.succeed(request)
-    const start = Math.max(now, next)
-    next = start + 1000 / rate
-    if (start <= now) return Effect.succeed(request)
-    return Effect.zipRight(
-      Effect.sleep(Math.ceil(start - now)),
-      Effect.suspend(() => request < cutAfter ? turn : Effect.succeed(request))
-    )
-  })
+  /** Waits for the request's turn; a cut while it waits spaces it anew. A turn at or past `until` is `late`. */
+  const turn = <E>(until: number, late: Effect.Effect<never, E>): Effect.Effect<number, E> =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      if (rate === undefined) return Effect.succeed(paced++)
+      const start = Math.max(now, next)
+      if (start > now && start >= until) return late
+      const request = paced++
+      next = start + 1000 / rate
+      if (start <= now) return Effect.succeed(request)
+      return Effect.zipRight(
+        Effect.sleep(Math.ceil(start - now)),
+        Effect.suspend(() => request < cutAfter ? turn(until, late) : Effect.succeed(request))
+      )
+    })
 
   const enter = Effect.map(Clock.currentTimeMillis, (now) => {
     if (active++ === 0) busySince = now
@@ -95,19 +97,25 @@ export const make = (): Pacing => {
     if (--active === 0) busy += now - busySince
   })
 
-  const around = <A extends { readonly status: number }, E>(
-    exchange: Effect.Effect<A, E>
-  ): Effect.Effect<A, E> =>
+  const around = <A extends { readonly status: number }, E, E2>(
+    exchange: Effect.Effect<A, E>,
+    until: number,
+    late: Effect.Effect<never, E2>
+  ): Effect.Effect<A, E | E2> =>
     Effect.acquireUseRelease(
       enter,
       () =>
-        Effect.flatMap(turn, (request) =>
+        Effect.flatMap(turn(until, late), (request) =>
           Effect.tap(exchange, (answer) =>
             Effect.map(Clock.currentTimeMillis, (at) => {
-              if (answer.status === 429) limited(request, at)
-              else if (answer.status < 400) succeeded()
+              if (answer.status === 429) {
+                limited(request, at)
+              } else if (answer.status < 400) {
+                succeeded()
+              }
             }))),
-      () => leave
+      () =>
+        leave
     )
 
   return { around, rate: () => rate }

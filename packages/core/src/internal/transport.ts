@@ -8,6 +8,7 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
@@ -325,13 +326,89 @@ export const retrying = <A, E, R>(
   policy: HelloAssoConfig.RetryPolicy,
   classify: (error: E) => RetryHint | undefined,
   custom?: Schedule.Schedule<unknown, E> | undefined
-): Effect.Effect<A, E, R> => {
-  const maxRetryAfter = Duration.toMillis(policy.maxRetryAfter)
-  return Effect.retry(attempt, {
+): Effect.Effect<A, E, R> =>
+  Effect.retry(attempt, {
     schedule: custom ?? schedule(policy, (error: E) => classify(error)?.retryAfterMillis),
-    while: (error) => {
-      const hint = classify(error)
-      return hint !== undefined && !(hint.retryAfterMillis !== undefined && hint.retryAfterMillis > maxRetryAfter)
-    }
+    while: retryable(policy, classify)
   })
+
+/** Whether a failure is retried: transient, and not asking to wait longer than `maxRetryAfter`. */
+const retryable = <E>(policy: HelloAssoConfig.RetryPolicy, classify: (error: E) => RetryHint | undefined) => {
+  const maxRetryAfter = Duration.toMillis(policy.maxRetryAfter)
+  return (error: E): boolean => {
+    const hint = classify(error)
+    return hint !== undefined && !(hint.retryAfterMillis !== undefined && hint.retryAfterMillis > maxRetryAfter)
+  }
 }
+
+/**
+ * The bounds of one attempt of a call, given by `retryingWithin`.
+ *
+ * @internal
+ */
+export interface Bounds {
+  /** When the call must end (Clock milliseconds). */
+  readonly until: number
+  /**
+   * Bounds an exchange by the timeout, or by what is left of the deadline when that ends first, failing with that
+   * bound's error: one timer, where a timeout inside a deadline would race twice.
+   */
+  readonly within: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | TransportError, R>
+  /** The deadline's error, for a wait that would end at or past `until`. */
+  readonly late: Effect.Effect<never, TransportError>
+}
+
+/**
+ * `retrying` within a deadline that bounds the whole call, attempts and waits included: each attempt is given its
+ * bounds, and a retry whose wait would end at or past the deadline is not made: the call fails with the deadline
+ * error at once rather than sleeping until the deadline. Once the deadline has cut an attempt, nothing is retried.
+ *
+ * @internal
+ */
+export const retryingWithin = <A, E, R>(
+  info: RequestInfo,
+  timeout: Duration.Duration,
+  deadline: Duration.Duration,
+  attempt: (bounds: Bounds) => Effect.Effect<A, E, R>,
+  policy: HelloAssoConfig.RetryPolicy,
+  classify: (error: E) => RetryHint | undefined,
+  custom?: Schedule.Schedule<unknown, E> | undefined
+): Effect.Effect<A, E | TransportError, R> =>
+  Effect.flatMap(Clock.currentTimeMillis, (start) => {
+    const until = start + Duration.toMillis(deadline)
+    const timeoutMillis = Duration.toMillis(timeout)
+    const transient = retryable(policy, classify)
+    let cut = false
+    const expired = (): TransportError => {
+      cut = true
+      return deadlineError(info, deadline)
+    }
+    const late = Effect.failSync(expired)
+    const bounds: Bounds = {
+      until,
+      late,
+      within: (self) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const left = until - now
+          if (left <= 0) return late
+          return left < timeoutMillis
+            ? Effect.timeoutFail(self, { duration: Duration.millis(left), onTimeout: expired })
+            : Effect.timeoutFail(self, { duration: timeout, onTimeout: () => timeoutError(info, timeout) })
+        })
+    }
+    const retries = (custom ?? schedule(policy, (error: E) => classify(error)?.retryAfterMillis)).pipe(
+      Schedule.whileInput((error: E) => !cut && transient(error)),
+      Schedule.delays,
+      Schedule.whileOutputEffect((wait) =>
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          if (now + Duration.toMillis(wait) < until) return true
+          cut = true
+          return false
+        })
+      )
+    )
+    return Effect.mapError(
+      Effect.retry(attempt(bounds), retries),
+      (error): E | TransportError => cut ? deadlineError(info, deadline) : error
+    )
+  })
