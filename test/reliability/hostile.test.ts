@@ -333,6 +333,24 @@ describe("bodies too large", () => {
 })
 
 describe("time bounds", () => {
+  /** `get(1)` with a 1.5 s deadline against a server whose API always answers 503 with this `Retry-After`. */
+  const busyUntilDeadline = (retryAfter: string) =>
+    Effect.gen(function*() {
+      const server = yield* HostileServer.make((request, response, n) =>
+        HostileServer.isToken(request) ?
+          HostileServer.grant(response, n) :
+          HostileServer.json(response, 503, { errors: [{ code: "Error", message: "busy" }] }, {
+            "retry-after": retryAfter
+          })
+      )
+      const options = F.optionsFor(server, {
+        deadline: "1500 millis",
+        retry: { maxRetries: 10, baseDelay: "1 millis", maxDelay: "2 millis", maxRetryAfter: "5 seconds" }
+      })
+      const [error, elapsed] = yield* F.timed(F.failureOf(get(1))).pipe(Effect.provide(F.undici(options)))
+      return { elapsed, error, server }
+    })
+
   it.live(
     "an export trickling one byte every 100 ms is cut by exportDeadline with a Timeout",
     () =>
@@ -417,16 +435,7 @@ describe("time bounds", () => {
     "deadline bounds a call against a server that always answers 503 with Retry-After: 1",
     () =>
       Effect.scoped(Effect.gen(function*() {
-        const server = yield* HostileServer.make((request, response, n) =>
-          HostileServer.isToken(request) ?
-            HostileServer.grant(response, n) :
-            HostileServer.json(response, 503, { errors: [{ code: "Error", message: "busy" }] }, { "retry-after": "1" })
-        )
-        const options = F.optionsFor(server, {
-          deadline: "1500 millis",
-          retry: { maxRetries: 10, baseDelay: "1 millis", maxDelay: "2 millis", maxRetryAfter: "5 seconds" }
-        })
-        const [error, elapsed] = yield* F.timed(F.failureOf(get(1))).pipe(Effect.provide(F.undici(options)))
+        const { elapsed, error, server } = yield* busyUntilDeadline("1")
         expect(F.fieldsOf(error)).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
         // without the deadline: 11 requests over 10 s
         expect(F.apiRequests(server).length).toBeLessThanOrEqual(3)
@@ -440,16 +449,7 @@ describe("time bounds", () => {
     "a retry whose wait would end past the deadline is not made: the deadline's Timeout at once, one request",
     () =>
       Effect.scoped(Effect.gen(function*() {
-        const server = yield* HostileServer.make((request, response, n) =>
-          HostileServer.isToken(request) ?
-            HostileServer.grant(response, n) :
-            HostileServer.json(response, 503, { errors: [{ code: "Error", message: "busy" }] }, { "retry-after": "2" })
-        )
-        const options = F.optionsFor(server, {
-          deadline: "1500 millis",
-          retry: { maxRetries: 10, baseDelay: "1 millis", maxDelay: "2 millis", maxRetryAfter: "5 seconds" }
-        })
-        const [error, elapsed] = yield* F.timed(F.failureOf(get(1))).pipe(Effect.provide(F.undici(options)))
+        const { elapsed, error, server } = yield* busyUntilDeadline("2")
         expect(F.fieldsOf(error)).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
         expect(detailOf(error)).toContain("deadline")
         expect(F.apiRequests(server).length).toBe(1)

@@ -50,11 +50,7 @@ export interface Gate {
 /** @internal */
 export const currentGate: FiberRef.FiberRef<Gate | undefined> = FiberRef.unsafeMake<Gate | undefined>(undefined)
 
-const gated = <A extends { readonly status: number }, E, E2>(
-  exchange: Effect.Effect<A, E>,
-  until: number,
-  late: Effect.Effect<never, E2>
-): Effect.Effect<A, E | E2> =>
+const gated: Gate["around"] = (exchange, until, late) =>
   Effect.flatMap(
     FiberRef.get(currentGate),
     (gate) => gate === undefined ? exchange : gate.around(exchange, until, late)

@@ -97,11 +97,7 @@ export const make = (): Pacing => {
     if (--active === 0) busy += now - busySince
   })
 
-  const around = <A extends { readonly status: number }, E, E2>(
-    exchange: Effect.Effect<A, E>,
-    until: number,
-    late: Effect.Effect<never, E2>
-  ): Effect.Effect<A, E | E2> =>
+  const around: Client.Gate["around"] = (exchange, until, late) =>
     Effect.acquireUseRelease(
       enter,
       () =>
