@@ -327,15 +327,7 @@ describe("helloasso CLI over loopback HTTP", () => {
   it.effect("simulator serve prints the JSON that works against it", () =>
     Effect.gen(function*() {
       const child = Cli.start(["simulator", "serve", "--payments", "25", "--seed", "3", "--organization", "mon-asso"])
-      const first = yield* Effect.promise(() =>
-        new Promise<string>((resolve) => {
-          let out = ""
-          child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-            out += chunk
-            if (out.includes("\n")) resolve(out.split("\n")[0]!)
-          })
-        })
-      )
+      const first = yield* Cli.firstLine(child)
       const info = JSON.parse(first)
       expect(Object.keys(info).sort()).toEqual([
         "apiUrl",

@@ -203,15 +203,7 @@ describe("simulator serve", () => {
           "mfa-123"
         ])
         yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGTERM")))
-        const first = yield* Effect.async<string>((resume) => {
-          let stdout = ""
-          child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-            stdout += chunk
-            if (stdout.includes("\n")) resume(Effect.succeed(stdout.slice(0, stdout.indexOf("\n"))))
-          })
-          // a server that did not start: its output so far, which the JSON parse below refuses
-          child.on("close", () => resume(Effect.succeed(stdout)))
-        })
+        const first = yield* Cli.firstLine(child)
         const info = JSON.parse(first)
         expect(Object.keys(info)).toEqual(
           expect.arrayContaining(["apiUrl", "tokenUrl", "clientId", "clientSecret", "organization", "mfa"])

@@ -566,14 +566,7 @@ describe("simulator serve --notify", () => {
         const url = `http://127.0.0.1:${port}/hook`
         const child = Cli.start(["simulator", "serve", "--payments", "20", "--notify", url])
         yield* Effect.addFinalizer(() => Effect.sync(() => child.kill("SIGTERM")))
-        const first = yield* Effect.async<string>((resume) => {
-          let stdout = ""
-          child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-            stdout += chunk
-            if (stdout.includes("\n")) resume(Effect.succeed(stdout.slice(0, stdout.indexOf("\n"))))
-          })
-          child.on("close", () => resume(Effect.succeed(stdout)))
-        })
+        const first = yield* Cli.firstLine(child)
         const info = JSON.parse(first)
         expect(info.notify).toEqual([{ url, signatureKey: expect.stringMatching(/^[0-9a-f]{64}$/) }])
         const id = yield* Effect.flatMap(HelloAssoSimulator.make({ payments: 20 }), authorizedPayment)

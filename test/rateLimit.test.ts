@@ -65,15 +65,7 @@ describe("the simulator's rate limit", () => {
         expect(bad.code).toBe(2)
         expect(bad.stderr).toContain("rate-limit")
         const child = Cli.start(["simulator", "serve", "--payments", "5", "--rate-limit", "0.5:2"])
-        const first = yield* Effect.promise(() =>
-          new Promise<string>((resolve) => {
-            let out = ""
-            child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-              out += chunk
-              if (out.includes("\n")) resolve(out.split("\n")[0]!)
-            })
-          })
-        )
+        const first = yield* Cli.firstLine(child)
         const info = JSON.parse(first)
         const statuses = yield* Effect.promise(async () => {
           const grant = await fetch(info.tokenUrl, {
@@ -139,6 +131,20 @@ const limitedClient = (
     }
   })
 
+/** The ids a windowed listing of the simulated organization delivers, in the order delivered, in simulated time. */
+const windowedIds = (pageSize: number, options: Payments.WindowOptions) =>
+  Effect.gen(function*() {
+    const payments = yield* Payments.Payments
+    const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
+    const ids: Array<number> = []
+    yield* simulatedTime(
+      payments.streamByOrganization({ organizationSlug: simulator.organization.slug, pageSize }, options).pipe(
+        Stream.runForEach((p) => Effect.sync(() => ids.push(p.id)))
+      )
+    )
+    return ids
+  })
+
 describe("windowed listings against a rate limit", () => {
   for (const ordered of [true, false]) {
     it.effect(
@@ -146,16 +152,9 @@ describe("windowed listings against a rate limit", () => {
       () => {
         const inFlight = { now: 0, max: 0 }
         return Effect.gen(function*() {
-          const payments = yield* Payments.Payments
           const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
           const expected = (yield* simulator.listPayments()).map((p) => p.id)
-          const ids: Array<number> = []
-          yield* simulatedTime(
-            payments.streamByOrganization({ organizationSlug: simulator.organization.slug, pageSize: 100 }, {
-              concurrency: 6,
-              ordered
-            }).pipe(Stream.runForEach((p) => Effect.sync(() => ids.push(p.id))))
-          )
+          const ids = yield* windowedIds(100, { concurrency: 6, ordered })
           if (ordered) expect(ids).toEqual(expected)
           else expect([...ids].sort()).toEqual([...expected].sort())
           const requests = (yield* simulator.requests).filter((e) => e.endpoint === "listByOrganization")
@@ -174,15 +173,9 @@ describe("windowed listings against a rate limit", () => {
   it.effect("a 429 storm (2 requests a second for 8 lanes) never fails the listing", () => {
     const inFlight = { now: 0, max: 0 }
     return Effect.gen(function*() {
-      const payments = yield* Payments.Payments
       const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
       const expected = (yield* simulator.listPayments()).map((p) => p.id)
-      const ids: Array<number> = []
-      yield* simulatedTime(
-        payments.streamByOrganization({ organizationSlug: simulator.organization.slug, pageSize: 20 }, {
-          concurrency: 8
-        }).pipe(Stream.runForEach((p) => Effect.sync(() => ids.push(p.id))))
-      )
+      const ids = yield* windowedIds(20, { concurrency: 8 })
       expect(ids).toEqual(expected)
       expect((yield* simulator.stats).rateLimited).toBeGreaterThan(0)
       expect(inFlight.max).toBeLessThanOrEqual(8)

@@ -89,19 +89,21 @@ const caseArb = (maxSize: number, faults: ReadonlyArray<fc.Arbitrary<HelloAssoSi
     maxRetries: fc.integer({ min: 0, max: 4 })
   }).filter((c) => c.size / c.pageSize <= 400)
 
+/** The listing's parameters for a drawn filter. */
+const filterOf = ({ window, ...filter }: Filter) => ({
+  states: filter.states,
+  from: window === undefined ? undefined : iso(window[0]),
+  to: window === undefined ? undefined : iso(window[1]),
+  sortOrder: filter.sortOrder,
+  userSearchKey: filter.userSearchKey
+})
+
 /** Streams every payment, resuming after each failure from the error's token. */
 const check = (c: Case) =>
   Effect.gen(function*() {
     const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
     const payments = yield* Payments.Payments
-    const window = c.filter.window
-    const filter = {
-      states: c.filter.states,
-      from: window === undefined ? undefined : iso(window[0]),
-      to: window === undefined ? undefined : iso(window[1]),
-      sortOrder: c.filter.sortOrder,
-      userSearchKey: c.filter.userSearchKey
-    }
+    const filter = filterOf(c.filter)
     const expected = (yield* simulator.listPayments(filter)).map((p) => p.id)
     yield* simulator.setFaults(c.faults)
     const delivered: Array<number> = []
@@ -146,14 +148,7 @@ const checkWindowed = (c: Case & { readonly concurrency: number; readonly ordere
   Effect.gen(function*() {
     const simulator = yield* HelloAssoSimulator.HelloAssoSimulator
     const payments = yield* Payments.Payments
-    const window = c.filter.window
-    const filter = {
-      states: c.filter.states,
-      from: window === undefined ? undefined : iso(window[0]),
-      to: window === undefined ? undefined : iso(window[1]),
-      sortOrder: c.filter.sortOrder,
-      userSearchKey: c.filter.userSearchKey
-    }
+    const filter = filterOf(c.filter)
     const expected = (yield* simulator.listPayments(filter)).map((p) => p.id)
     const expectedSet = new Set(expected)
     yield* simulator.setFaults(c.faults)

@@ -43,6 +43,20 @@ export const collect = (child: ChildProcess): Promise<CliResult> =>
     child.on("close", (code) => resolve({ code, stdout, stderr }))
   })
 
+/**
+ * The first line a started CLI prints (`simulator serve`'s JSON), or all it printed if it ended before a whole line
+ * (a server that did not start: its output, which a JSON parse then refuses).
+ */
+export const firstLine = (child: ChildProcess): Effect.Effect<string> =>
+  Effect.async<string>((resume) => {
+    let stdout = ""
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+      if (stdout.includes("\n")) resume(Effect.succeed(stdout.slice(0, stdout.indexOf("\n"))))
+    })
+    child.on("close", () => resume(Effect.succeed(stdout)))
+  })
+
 export const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Effect.Effect<CliResult> =>
   Effect.promise(() => {
     const child = start(args, env)
