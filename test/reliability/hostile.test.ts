@@ -198,6 +198,49 @@ describe("continuation tokens that go round in a cycle", () => {
       })),
     20_000
   )
+
+  it.live(
+    "a cycle closed after 2,000 pages, tokens sharing a long prefix: its length reported, no payment twice",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        // the request on token k gets page k, with one payment (k + 1) and token k + 1; the last page leads back
+        // to the token of page `back`. Past `cap` requests pages are empty, so a client that misses it still ends
+        const total = 2_000
+        const back = 500
+        const cap = total + 10
+        const prefix = "cursor/".repeat(40)
+        const tokenOf = (page: number) => `${prefix}${page}`
+        let listed = 0
+        const server = yield* HostileServer.make((request, response, n) => {
+          if (HostileServer.isToken(request)) return HostileServer.grant(response, n)
+          if (++listed > cap) return HostileServer.json(response, 200, F.page([], "the-end"))
+          const token = F.queryOf(request, "continuationToken")
+          const page = token === null ? 0 : Number(token.slice(prefix.length))
+          HostileServer.json(response, 200, F.page([page + 1], tokenOf(page + 1 < total ? page + 1 : back)))
+        })
+        const pages: Array<Payment.Page<Payment.Payment>> = []
+        const error = yield* F.failureOf(
+          Effect.flatMap(Payments.Payments, (payments) =>
+            Stream.runForEach(
+              payments.pagesByOrganization({ organizationSlug: ORG }),
+              (page) => Effect.sync(() => pages.push(page))
+            ))
+        ).pipe(Effect.provide(F.undici(F.optionsFor(server))))
+        expect(F.fieldsOf(error)).toMatchObject({ _tag: "DecodeError", reason: "RepeatedContinuationToken" })
+        expect(detailOf(error)).toContain(`seen ${total - back} pages earlier`)
+        // the page leading back is not delivered: the stream resumes from the token that fetched it
+        const ids = pages.flatMap((page) => page.data.map((p) => p.id))
+        expect(ids).toEqual(Array.from({ length: total - 1 }, (_, k) => k + 1))
+        expect(error.continuationToken).toBe(tokenOf(total - 1))
+        // every page requested once; the token seen before is not requested early either
+        const tokens = F.apiRequests(server).map((request) => F.queryOf(request, "continuationToken"))
+        expect(tokens.length).toBe(total)
+        expect(tokens.filter((token) => token === tokenOf(back)).length).toBe(1)
+        stats.add("token cycles stopped")
+        stats.add("listing requests in a cycle", tokens.length)
+      })),
+    60_000
+  )
 })
 
 describe("bodies too large", () => {

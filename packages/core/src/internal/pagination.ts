@@ -14,6 +14,7 @@ import type { HelloAssoError } from "../HelloAssoError.js"
 import { DecodeError } from "../HelloAssoError.js"
 import type * as Payment from "../Payment.js"
 import * as Client from "./client.js"
+import * as TokenDigests from "./tokenDigests.js"
 
 /**
  * The same error, saying which continuation token resumes the stream.
@@ -109,8 +110,8 @@ export const pages = <A, E extends HelloAssoError>(options: {
     readonly index: number
   }
   const stream = Stream.unwrapScoped(Effect.map(Effect.scope, (scope) => {
-    // every token of the listing, with the number of the page it leads to: one entry per page
-    const seen = new Map<string, number>()
+    // every token of the listing (its digest), with the number of the page it leads to: one entry per page
+    const seen = TokenDigests.make()
     if (options.start !== undefined) seen.set(options.start, 0)
     const requestAhead = (token: string): Effect.Effect<Ahead | undefined> =>
       options.prefetch > 0 ? Effect.forkIn(options.request(token), scope) : Effect.succeed(undefined)
