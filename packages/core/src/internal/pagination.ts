@@ -159,8 +159,11 @@ export const pages = <A, E extends HelloAssoError>(options: {
               return Effect.flatMap(sent, (earlyAhead) => {
                 // drops the request sent on a token the decoded page does not confirm
                 const drop = earlyAhead === undefined ? Effect.void : Fiber.interrupt(earlyAhead)
+                // not `Effect.onError`: its uninterruptible region around the decoding keeps the decoded page's
+                // objects alive through V8's young collections (copied, then promoted); on interruption the
+                // stream's scope interrupts the request ahead
                 return Effect.flatMap(
-                  Effect.onError(options.decode(json), () => drop),
+                  Effect.tapErrorCause(options.decode(json), () => drop),
                   (page): Effect.Effect<Option.Option<readonly [Chunk.Chunk<Payment.Page<A>>, State]>> => {
                     // an empty page ends pagination, even though it still carries a token
                     if (page.data.length === 0) return Effect.as(drop, Option.none())
