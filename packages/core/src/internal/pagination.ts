@@ -95,13 +95,13 @@ const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
 export const pages = <A, E extends HelloAssoError>(options: {
   readonly operation: string
   readonly start: string | undefined
-  readonly request: (token: string | undefined) => Effect.Effect<string, E>
-  readonly parse: (body: string) => Effect.Effect<unknown, DecodeError>
+  readonly request: (token: string | undefined) => Effect.Effect<string | Uint8Array, E>
+  readonly parse: (body: string | Uint8Array) => Effect.Effect<unknown, DecodeError>
   readonly decode: (json: unknown) => Effect.Effect<Payment.Page<A>, DecodeError>
   readonly prefetch: number
 }): Stream.Stream<Payment.Page<A>, E | DecodeError> => {
   /** The body of the page after `token`, received in the background. */
-  type Ahead = Fiber.Fiber<string, E>
+  type Ahead = Fiber.Fiber<string | Uint8Array, E>
   interface State {
     readonly cursor: Cursor
     readonly ahead: Ahead | undefined
