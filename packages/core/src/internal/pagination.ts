@@ -84,11 +84,13 @@ const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
  * With `prefetch`, the next page's request goes out in a fiber of its own as soon as the current page is parsed,
  * its token read from the JSON, before the page is decoded: decoding then overlaps the next exchange instead of
  * delaying it, which is what a latency-bound listing waits on. The decoded page has the last word: a request sent
- * on a token it does not confirm is interrupted. Only the next body (one string) crosses back between fibers:
- * pages are decoded in the stream's fiber. Decoded pages handed over between fibers (a `Stream.buffer` after
- * decoding) get promoted by V8's young-generation collections: measured in memory, that cost 0.46 ms a page of 100
- * payments, as much as decoding them; this way costs 0.14 ms. Past one page, `prefetch - 1` decoded pages are
- * buffered on top, at that price.
+ * on a token it does not confirm is interrupted.
+ *
+ * Only the next body crosses back between fibers, as bytes when the client gives them (`parse` makes the text):
+ * pages are parsed and decoded in the stream's fiber. A value handed over from a fiber that lived through one of
+ * V8's young collections is kept by it until the next full one: decoded pages handed over (a `Stream.buffer` after
+ * decoding) would all be, at the cost of copying them. Past one page, `prefetch - 1` decoded pages are buffered on
+ * top, at that price.
  *
  * @internal
  */
