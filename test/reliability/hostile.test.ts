@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Payments } from "@helloasso-effect/core"
 import type { HelloAsso, HelloAssoError, Payment } from "@helloasso-effect/core"
 import { Effect, Exit, Option, Stream } from "effect"
+import type * as Http from "node:http"
 import { figures } from "../support/figures.js"
 import * as F from "../support/hostileFixtures.js"
 import * as HostileServer from "../support/hostileServer.js"
@@ -657,6 +658,61 @@ describe("content types", () => {
           expect((yield* payments.get(7)).id).toBe(7)
           expect((yield* payments.listByOrganization({ organizationSlug: ORG })).data.map((p) => p.id)).toEqual([8, 9])
         }).pipe(Effect.provide(F.undici(F.optionsFor(server))))
+      })),
+    20_000
+  )
+})
+
+describe("bodies in pieces", () => {
+  /** Sends `body` in pieces cut inside its multi-byte characters, a few milliseconds apart. */
+  const inPieces = (response: Http.ServerResponse, body: string, sized: boolean) => {
+    const bytes = Buffer.from(body, "utf8")
+    // after the first byte of every two-byte character (é, É: 0xC3 then its second byte)
+    const cuts = [...bytes.keys()].filter((i) => bytes[i] === 0xc3).map((i) => i + 1)
+    const pieces = [0, ...cuts].map((start, i) => bytes.subarray(start, cuts[i] ?? bytes.length))
+    response.writeHead(200, {
+      "content-type": "application/json; charset=utf-8",
+      ...(sized ? { "content-length": String(bytes.length) } : {})
+    })
+    const next = (i: number) => {
+      if (response.destroyed) return
+      if (i === pieces.length - 1) return void response.end(pieces[i])
+      response.write(pieces[i])
+      setTimeout(() => next(i + 1), 2)
+    }
+    next(0)
+    return pieces.length
+  }
+
+  it.live.each(F.clients)(
+    "%s: a page whose accented characters are cut between pieces, with or without a length, reads as sent",
+    ([, client]) =>
+      Effect.scoped(Effect.gen(function*() {
+        let sized = false
+        let pieces = 0
+        const server = yield* HostileServer.make((request, response, n) => {
+          if (HostileServer.isToken(request)) return HostileServer.grant(response, n)
+          const last = F.queryOf(request, "continuationToken") !== null
+          pieces += inPieces(response, JSON.stringify(last ? F.page([], "end") : F.page([1, 2, 3], "page-2")), sized)
+        })
+        for (const withLength of [false, true]) {
+          sized = withLength
+          const listed = yield* Effect.flatMap(Payments.Payments, (payments) =>
+            Stream.runCollect(payments.streamByOrganization({ organizationSlug: ORG }))).pipe(
+              Effect.provide(client(F.optionsFor(server)))
+            )
+          const all = [...listed]
+          expect(all.map((p) =>
+            p.id
+          )).toEqual([1, 2, 3])
+          expect(all.map((p) => Option.getOrUndefined(p.items[0]!.name))).toEqual(Array(3).fill("Mug émaillé"))
+          expect(all.map((p) => Option.getOrUndefined(Option.flatMap(p.payer, (payer) => payer.address)))).toEqual(
+            Array(3).fill("2 rue de l'Église")
+          )
+        }
+        // a first page of three payments holds a dozen accents: each was cut
+        expect(pieces).toBeGreaterThan(20)
+        stats.add("bodies read in pieces", 4)
       })),
     20_000
   )

@@ -74,6 +74,33 @@ const announced = <A, E>(send: Effect.Effect<A, E>): Effect.Effect<A, E> =>
     (sent) => sent === undefined ? send : Effect.zipRight(Deferred.succeed(sent, undefined), send)
   )
 
+/** How `text` maps a failed answer. */
+interface TextOptions<E> {
+  readonly mapError?: ((response: HelloAssoClient.FailedResponse) => E) | undefined
+}
+
+/** `text` before the text is made: the successful answer's bytes. */
+type Body = <E = HelloAssoClient.RequestError>(
+  request: HelloAssoClient.Request,
+  options?: TextOptions<E>
+) => Effect.Effect<Uint8Array, E | HelloAssoClient.RequestError | DecodeError>
+
+/** The `Body` of each service `make` built. */
+const bodies = new WeakMap<HelloAssoClient.Service, Body>()
+
+/**
+ * `text`, or the answer's bytes when the service is one this module built, for a caller that parses the body
+ * itself (`parseJson` takes both): pagination, whose next body is handed over from the fiber that received it.
+ * A service built otherwise (a test double, say) has only `text`.
+ *
+ * @internal
+ */
+export const bodyOf = (service: HelloAssoClient.Service): <E = HelloAssoClient.RequestError>(
+  request: HelloAssoClient.Request,
+  options?: TextOptions<E>
+) => Effect.Effect<string | Uint8Array, E | HelloAssoClient.RequestError | DecodeError> =>
+  bodies.get(service) ?? service.text
+
 const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
 /**
@@ -116,9 +143,9 @@ const invalidJson = (operation: string, cause: unknown, contentType: string | un
  *
  * @internal
  */
-export const parseJson = (operation: string) => (body: string): Effect.Effect<unknown, DecodeError> => {
+export const parseJson = (operation: string) => (body: string | Uint8Array): Effect.Effect<unknown, DecodeError> => {
   try {
-    return Effect.succeed(JSON.parse(body))
+    return Effect.succeed(JSON.parse(typeof body === "string" ? body : Transport.decodeUtf8(body)))
   } catch (cause) {
     return Effect.fail(invalidJson(operation, cause, undefined))
   }
@@ -275,7 +302,7 @@ interface Answer {
   readonly headers: Headers.Headers
   readonly response: HttpClientResponse.HttpClientResponse
   /** The body (bounded), unless a successful one is left to stream. */
-  readonly body: string | undefined
+  readonly body: Uint8Array | undefined
 }
 
 /** The bearer token a request was sent with: scrubbed from any error its answer causes. */
@@ -410,7 +437,7 @@ export const make = Effect.gen(function*() {
           (error) => Effect.fail(Transport.transportError(info, error))
         ),
         (response): Effect.Effect<Answer, TransportError | DecodeError> => {
-          const answer = (body: string | undefined): Answer => ({
+          const answer = (body: Uint8Array | undefined): Answer => ({
             status: response.status,
             headers: response.headers,
             response,
@@ -418,14 +445,14 @@ export const make = Effect.gen(function*() {
           })
           if (isSuccess(response.status) && !readBody) return Effect.succeed(answer(undefined))
           const success = isSuccess(response.status)
-          return Transport.readBounded(
+          return Transport.readBoundedBytes(
             response,
             success ? config.maxBodyBytes : config.maxErrorBodyBytes,
             success ? "fail" : "truncate"
           ).pipe(
             Effect.mapError((error) => Transport.transportError(info, error)),
             Effect.flatMap((read) =>
-              read._tag === "TooLarge" ? Effect.fail(bodyTooLarge(info)) : Effect.succeed(answer(read.text))
+              read._tag === "TooLarge" ? Effect.fail(bodyTooLarge(info)) : Effect.succeed(answer(read.bytes))
             )
           )
         }
@@ -446,7 +473,7 @@ export const make = Effect.gen(function*() {
         Effect.fail(mapError({
           ...info,
           status: answer.status,
-          body: Scrub.text(answer.body ?? "", forms),
+          body: Scrub.text(answer.body === undefined ? "" : Transport.decodeUtf8(answer.body), forms),
           retryAfterMillis: Transport.parseRetryAfter(answer.headers["retry-after"], now),
           redirectedTo: Transport.isRedirect(answer.status)
             ? Transport.redirectTarget(answer.headers, config.apiUrl)
@@ -499,29 +526,29 @@ export const make = Effect.gen(function*() {
     )
 
   /** A successful body that says it is not JSON and does not parse: say so, naming the content type. */
-  const checkJson = (info: Transport.RequestInfo, answer: Answer): Effect.Effect<string, DecodeError> => {
+  const checkJson = (info: Transport.RequestInfo, answer: Answer): Effect.Effect<Uint8Array, DecodeError> => {
     const body = answer.body!
     const type = Transport.mediaType(answer.headers)
     if (type === undefined || Transport.isJsonType(type)) return Effect.succeed(body)
     try {
-      JSON.parse(body)
+      JSON.parse(Transport.decodeUtf8(body))
       return Effect.succeed(body)
     } catch (cause) {
       return Effect.fail(invalidJson(info.operation, cause, type))
     }
   }
 
-  const text = <E = HelloAssoClient.RequestError>(
+  const body: Body = <E = HelloAssoClient.RequestError>(
     request: HelloAssoClient.Request,
-    options?: { readonly mapError?: ((response: HelloAssoClient.FailedResponse) => E) | undefined }
-  ): Effect.Effect<string, E | HelloAssoClient.RequestError | DecodeError> => {
+    options?: TextOptions<E>
+  ): Effect.Effect<Uint8Array, E | HelloAssoClient.RequestError | DecodeError> => {
     const info = infoOf(request)
     const mapError = options?.mapError ??
       (defaultMapError as unknown as (response: HelloAssoClient.FailedResponse) => E)
     const attempt = (bounds: Transport.Bounds) =>
       Effect.flatMap(
         gated(exchange(request, info, true, bounds), bounds.until, bounds.late),
-        (answer): Effect.Effect<string, E | DecodeError> =>
+        (answer): Effect.Effect<Uint8Array, E | DecodeError> =>
           isSuccess(answer.status) ? checkJson(info, answer) : failure(request, info, answer, mapError)
       )
     return scrubbed(
@@ -529,6 +556,13 @@ export const make = Effect.gen(function*() {
       Transport.retryingWithin(info, config.timeout, config.deadline, attempt, config.retry, classify(request), custom)
     )
   }
+
+  // the text is made last, in the caller's fiber (see `Transport.readBoundedBytes`)
+  const text = <E = HelloAssoClient.RequestError>(
+    request: HelloAssoClient.Request,
+    options?: TextOptions<E>
+  ): Effect.Effect<string, E | HelloAssoClient.RequestError | DecodeError> =>
+    Effect.map(body(request, options), Transport.decodeUtf8)
 
   const json = <A, I, E = HelloAssoClient.RequestError>(
     request: HelloAssoClient.Request,
@@ -624,5 +658,6 @@ export const make = Effect.gen(function*() {
     })
 
   const service: HelloAssoClient.Service = { json, text, bytes, call, http }
+  bodies.set(service, body)
   return service
 })

@@ -85,24 +85,26 @@ const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
  * With `prefetch`, the next page's request goes out in a fiber of its own as soon as the current page is parsed,
  * its token read from the JSON, before the page is decoded: decoding then overlaps the next exchange instead of
  * delaying it, which is what a latency-bound listing waits on. The decoded page has the last word: a request sent
- * on a token it does not confirm is interrupted. Only the next body (one string) crosses back between fibers:
- * pages are decoded in the stream's fiber. Decoded pages handed over between fibers (a `Stream.buffer` after
- * decoding) get promoted by V8's young-generation collections: measured in memory, that cost 0.46 ms a page of 100
- * payments, as much as decoding them; this way costs 0.14 ms. Past one page, `prefetch - 1` decoded pages are
- * buffered on top, at that price.
+ * on a token it does not confirm is interrupted.
+ *
+ * Only the next body crosses back between fibers, as bytes when the client gives them (`parse` makes the text):
+ * pages are parsed and decoded in the stream's fiber. A value handed over from a fiber that lived through one of
+ * V8's young collections is kept by it until the next full one: decoded pages handed over (a `Stream.buffer` after
+ * decoding) would all be, at the cost of copying them. Past one page, `prefetch - 1` decoded pages are buffered on
+ * top, at that price.
  *
  * @internal
  */
 export const pages = <A, E extends HelloAssoError>(options: {
   readonly operation: string
   readonly start: string | undefined
-  readonly request: (token: string | undefined) => Effect.Effect<string, E>
-  readonly parse: (body: string) => Effect.Effect<unknown, DecodeError>
+  readonly request: (token: string | undefined) => Effect.Effect<string | Uint8Array, E>
+  readonly parse: (body: string | Uint8Array) => Effect.Effect<unknown, DecodeError>
   readonly decode: (json: unknown) => Effect.Effect<Payment.Page<A>, DecodeError>
   readonly prefetch: number
 }): Stream.Stream<Payment.Page<A>, E | DecodeError> => {
   /** The body of the page after `token`, received in the background. */
-  type Ahead = Fiber.Fiber<string, E>
+  type Ahead = Fiber.Fiber<string | Uint8Array, E>
   interface State {
     readonly cursor: Cursor
     readonly ahead: Ahead | undefined
@@ -160,8 +162,11 @@ export const pages = <A, E extends HelloAssoError>(options: {
               return Effect.flatMap(sent, (earlyAhead) => {
                 // drops the request sent on a token the decoded page does not confirm
                 const drop = earlyAhead === undefined ? Effect.void : Fiber.interrupt(earlyAhead)
+                // not `Effect.onError`: its uninterruptible region around the decoding keeps the decoded page's
+                // objects alive through V8's young collections (copied, then promoted); on interruption the
+                // stream's scope interrupts the request ahead
                 return Effect.flatMap(
-                  Effect.onError(options.decode(json), () => drop),
+                  Effect.tapErrorCause(options.decode(json), () => drop),
                   (page): Effect.Effect<Option.Option<readonly [Chunk.Chunk<Payment.Page<A>>, State]>> => {
                     // an empty page ends pagination, even though it still carries a token
                     if (page.data.length === 0) return Effect.as(drop, Option.none())

@@ -228,18 +228,30 @@ const attributes = (params: ListingParams) => ({
 export const make = Effect.gen(function*() {
   const client = yield* HelloAssoClient.HelloAssoClient
 
-  /** The page after the one whose continuation token is given (offset paging only without a token), as text. */
-  const pageText =
-    <P extends ListingParams, A>(endpoint: Listing<P, A>, params: P, operation: string) =>
-    (token: string | undefined): Effect.Effect<string, Payments.ReadError> =>
-      client.text(HelloAssoClient.toRequest(endpoint, {
-        ...params,
-        continuationToken: token,
-        pageIndex: token === undefined ? params.pageIndex : undefined
-      }, operation))
+  /** The request of the page after the one whose continuation token is given (offset paging only without one). */
+  const pageRequest = <P extends ListingParams, A>(
+    endpoint: Listing<P, A>,
+    params: P,
+    operation: string,
+    token: string | undefined
+  ): HelloAssoClient.Request =>
+    HelloAssoClient.toRequest(endpoint, {
+      ...params,
+      continuationToken: token,
+      pageIndex: token === undefined ? params.pageIndex : undefined
+    }, operation)
 
   const decodePage = <P extends ListingParams, A>(endpoint: Listing<P, A>, operation: string) =>
     HelloAssoClient.decodeJson(operation, endpoint.success)
+
+  /**
+   * The page after the one whose continuation token is given, as bytes when the client gives them: pagination
+   * makes the text where it parses it (see `Transport.readBoundedBytes`).
+   */
+  const pageBody =
+    <P extends ListingParams, A>(endpoint: Listing<P, A>, params: P, operation: string) =>
+    (token: string | undefined): Effect.Effect<string | Uint8Array, Payments.ReadError> =>
+      Client.bodyOf(client)(pageRequest(endpoint, params, operation, token))
 
   /** A page's body, parsed then decoded in two steps: pagination reads the next token in between. */
   const pageCodec = <P extends ListingParams, A>(endpoint: Listing<P, A>, operation: string) => ({
@@ -253,7 +265,7 @@ export const make = Effect.gen(function*() {
     operation: string,
     token: string | undefined
   ): Effect.Effect<Payment.Page<A>, Payments.ReadError> =>
-    Effect.flatMap(pageText(endpoint, params, operation)(token), decodePage(endpoint, operation))
+    Effect.flatMap(client.text(pageRequest(endpoint, params, operation, token)), decodePage(endpoint, operation))
 
   /** One page. */
   const one = <P extends ListingParams, A>(endpoint: Listing<P, A>, operation: string) => (input: unknown) =>
@@ -283,7 +295,7 @@ export const make = Effect.gen(function*() {
       const sequential = Pagination.pages({
         operation,
         start: params.continuationToken,
-        request: pageText(endpoint, params, operation),
+        request: pageBody(endpoint, params, operation),
         ...pageCodec(endpoint, operation),
         prefetch
       }).pipe(span)
@@ -333,7 +345,7 @@ export const make = Effect.gen(function*() {
           Pagination.pages({
             operation,
             start: undefined,
-            request: (token) => paced(pageText(endpoint, { ...params, ...window }, operation)(token)),
+            request: (token) => paced(pageBody(endpoint, { ...params, ...window }, operation)(token)),
             ...pageCodec(endpoint, operation),
             prefetch: 0
           })

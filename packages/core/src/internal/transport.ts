@@ -90,6 +90,11 @@ export type Bounded =
   | { readonly _tag: "Complete"; readonly text: string }
   | { readonly _tag: "TooLarge" }
 
+/** @internal */
+export type BoundedBytes =
+  | { readonly _tag: "Complete"; readonly bytes: Uint8Array }
+  | { readonly _tag: "TooLarge" }
+
 /**
  * The body's chunks; a body the platform reports as absent (a fetch `Response` with `null`) is empty.
  *
@@ -110,18 +115,42 @@ const declaredLength = (headers: Headers.Headers): number | undefined => {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined
 }
 
+const concat = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  if (parts.length === 1) return parts[0]!
+  const whole = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) {
+    whole.set(part, at)
+    at += part.length
+  }
+  return whole
+}
+
+const utf8 = new TextDecoder()
+
 /**
- * Reads a body as UTF-8 text, at most `maxBytes` of it. Past the bound, reading stops at once (the connection is
- * dropped, so an endless body costs no more than the bound): `truncate` keeps what was read, otherwise the
- * answer is `TooLarge`. A `Content-Length` over the bound is refused before reading.
+ * A body as text: UTF-8, a byte order mark dropped, an invalid or cut sequence read as U+FFFD.
  *
  * @internal
  */
-export const readBounded = (
+export const decodeUtf8 = (bytes: Uint8Array): string => utf8.decode(bytes)
+
+/**
+ * Reads a body, at most `maxBytes` of it. Past the bound, reading stops at once (the connection is dropped, so
+ * an endless body costs no more than the bound): `truncate` keeps what was read, otherwise the answer is
+ * `TooLarge`. A `Content-Length` over the bound is refused before reading.
+ *
+ * Bytes, not text: a page's text (twice its bytes in memory as soon as it holds one accent) is best made where it
+ * is parsed and dropped at once. Made here, it is handed through fibers that live as long as the exchange, and
+ * V8 keeps whatever such an object was handed until its next full collection.
+ *
+ * @internal
+ */
+export const readBoundedBytes = (
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number,
   overflow: "fail" | "truncate"
-): Effect.Effect<Bounded, HttpClientError.ResponseError> => {
+): Effect.Effect<BoundedBytes, HttpClientError.ResponseError> => {
   const declared = declaredLength(response.headers)
   if (overflow === "fail" && declared !== undefined && declared > maxBytes) {
     // stop at the first chunk: the body is dropped with its connection
@@ -130,11 +159,13 @@ export const readBounded = (
   // HTTP framing delivers no more than a declared length, unless a content coding inflates it: read it whole,
   // which costs less than reading it chunk by chunk
   if (declared !== undefined && declared <= maxBytes && isIdentity(response.headers)) {
-    return Effect.map(response.text, (text): Bounded => ({ _tag: "Complete", text }))
+    return Effect.map(
+      response.arrayBuffer,
+      (buffer): BoundedBytes => ({ _tag: "Complete", bytes: new Uint8Array(buffer) })
+    )
   }
   return Effect.suspend(() => {
-    const decoder = new TextDecoder()
-    const parts: Array<string> = []
+    const parts: Array<Uint8Array> = []
     let size = 0
     let over = false
     return Stream.runForEachWhile(chunks(response), (chunk) =>
@@ -142,21 +173,37 @@ export const readBounded = (
         const room = maxBytes - size
         if (chunk.length > room) {
           over = true
-          if (overflow === "truncate" && room > 0) parts.push(decoder.decode(chunk.subarray(0, room), { stream: true }))
+          if (overflow === "truncate" && room > 0) {
+            parts.push(chunk.subarray(0, room))
+            size += room
+          }
           return false
         }
         size += chunk.length
-        parts.push(decoder.decode(chunk, { stream: true }))
+        parts.push(chunk)
         return true
       })).pipe(
-        Effect.map((): Bounded => {
-          if (over && overflow === "fail") return { _tag: "TooLarge" }
-          parts.push(decoder.decode())
-          return { _tag: "Complete", text: parts.join("") }
-        })
+        Effect.map((): BoundedBytes =>
+          over && overflow === "fail" ? { _tag: "TooLarge" } : { _tag: "Complete", bytes: concat(parts, size) }
+        )
       )
   })
 }
+
+/**
+ * `readBoundedBytes`, as UTF-8 text.
+ *
+ * @internal
+ */
+export const readBounded = (
+  response: HttpClientResponse.HttpClientResponse,
+  maxBytes: number,
+  overflow: "fail" | "truncate"
+): Effect.Effect<Bounded, HttpClientError.ResponseError> =>
+  Effect.map(
+    readBoundedBytes(response, maxBytes, overflow),
+    (read): Bounded => read._tag === "TooLarge" ? read : { _tag: "Complete", text: decodeUtf8(read.bytes) }
+  )
 
 // -----------------------------------------------------------------------------
 // failures, timeouts
