@@ -7,10 +7,13 @@
  * `node test/bench/youngGcRepro.mjs plain`: `await request()`, then `await body.text()`: stays flat.
  * `node test/bench/youngGcRepro.mjs effect`: the same two awaits as `Effect.promise`s in one fiber: grows until a
  * full collection.
+ * `node test/bench/youngGcRepro.mjs effect-bytes`: the same, the body read as bytes through Effect and made text
+ * only where it is parsed: stays flat. This is what the library does (`Transport.readBoundedBytes`).
  */
 import * as Effect from "effect/Effect"
 import * as Http from "node:http"
 import process from "node:process"
+import { TextDecoder } from "node:util"
 import * as V8 from "node:v8"
 import { request } from "undici"
 
@@ -52,7 +55,19 @@ const effect = () =>
     }
   }))
 
-await (mode === "effect" ? effect() : plain())
+const utf8 = new TextDecoder()
+
+const effectBytes = () =>
+  Effect.runPromise(Effect.gen(function*() {
+    for (let i = 0; i < 300; i++) {
+      const response = yield* Effect.promise(() => request(url))
+      const bytes = yield* Effect.promise(() => response.body.arrayBuffer())
+      JSON.parse(utf8.decode(bytes))
+      sample()
+    }
+  }))
+
+await (mode === "effect" ? effect() : mode === "effect-bytes" ? effectBytes() : plain())
 server.close()
 process.stdout.write(
   `${mode}: large-object space at most ${(most / 2 ** 20).toFixed(1)} MB, at the end ${

@@ -361,13 +361,14 @@ export const pipeline = (
 ): HttpClient.HttpClient.With<HttpClientError.HttpClientError | AuthError> => {
   const agent = userAgent(config)
   const own = Option.match(config.transformClient, { onNone: () => guarded, onSome: (transform) => transform(guarded) })
-  return authenticate(tokens)(own).pipe(
-    HttpClient.mapRequest(HttpClientRequest.prependUrl(config.apiUrl)),
-    HttpClient.mapRequest(HttpClientRequest.setHeader("user-agent", agent)),
-    HttpClient.mapRequest((request) =>
-      request.headers["accept"] === undefined ? HttpClientRequest.acceptJson(request) : request
+  return HttpClient.mapRequest(authenticate(tokens)(own), (request) => {
+    const located = HttpClientRequest.setHeader(
+      HttpClientRequest.prependUrl(request, config.apiUrl),
+      "user-agent",
+      agent
     )
-  )
+    return located.headers["accept"] === undefined ? HttpClientRequest.acceptJson(located) : located
+  })
 }
 
 /** @internal */
