@@ -8,7 +8,16 @@
  * `node test/bench/youngGcRepro.mjs effect`: the same two awaits as `Effect.promise`s in one fiber: grows until a
  * full collection.
  * `node test/bench/youngGcRepro.mjs effect-bytes`: the same, the body read as bytes through Effect and made text
- * only where it is parsed: stays flat. This is what the library does (`Transport.readBoundedBytes`).
+ * only where it is parsed: stays flat. This is what the library does (`Transport.readBoundedBytes`). Its
+ * `ArrayBuffer`s, outside V8's heap and not counted here, outlive young collections as the text did.
+ * `node test/bench/youngGcRepro.mjs property`: plain awaits, each response also captured by a function literal
+ * assigned straight to a property, as Effect's `async` does for every `Effect.promise`: grows as `effect` does.
+ *
+ * The cause: V8's parser allocates a function literal assigned straight to a property (`op.f = () => ...`) in the
+ * old generation, taking it for a method meant to last. Such a closure dies young, but only a full collection frees
+ * it, and until then young collections keep alive whatever it reaches. Effect's `async` assigns one per operation
+ * (`effect_instruction_i0 = resume => ...`): it reaches the operation, hence the function given to `Effect.promise`
+ * and the response that function captured, whose body stream keeps listeners that reach the promise of its text.
  */
 import * as Effect from "effect/Effect"
 import * as Http from "node:http"
@@ -55,6 +64,16 @@ const effect = () =>
     }
   }))
 
+const property = async () => {
+  for (let i = 0; i < 300; i++) {
+    const response = await request(url)
+    const holder = {}
+    holder.body = () => response.body
+    JSON.parse(await holder.body().text())
+    sample()
+  }
+}
+
 const utf8 = new TextDecoder()
 
 const effectBytes = () =>
@@ -67,7 +86,8 @@ const effectBytes = () =>
     }
   }))
 
-await (mode === "effect" ? effect() : mode === "effect-bytes" ? effectBytes() : plain())
+const modes = { plain, effect, "effect-bytes": effectBytes, property }
+await (modes[mode] ?? plain)()
 server.close()
 process.stdout.write(
   `${mode}: large-object space at most ${(most / 2 ** 20).toFixed(1)} MB, at the end ${
