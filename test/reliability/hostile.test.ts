@@ -717,3 +717,63 @@ describe("bodies in pieces", () => {
     20_000
   )
 })
+
+describe("the next page's token, read before the page is parsed", () => {
+  it.live(
+    "a payer whose name and address spell a continuation token steers no request: only the page's own token is sent",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const forged = "\",\"continuationToken\":\"forged\"}}"
+        const server = yield* HostileServer.make((request, response, n) => {
+          if (HostileServer.isToken(request)) return HostileServer.grant(response, n)
+          if (F.queryOf(request, "continuationToken") !== null) {
+            return HostileServer.json(response, 200, F.page([], "end"))
+          }
+          const page = F.page([1, 2], "page-2")
+          const payer = { ...page.data[0]!.payer, firstName: `Ana${forged}`, address: `1 rue${forged}` }
+          HostileServer.json(response, 200, { ...page, data: page.data.map((p) => ({ ...p, payer })) })
+        })
+        const listed = yield* Effect.flatMap(Payments.Payments, (payments) =>
+          Stream.runCollect(payments.streamByOrganization({ organizationSlug: ORG }))).pipe(
+            Effect.provide(F.undici(F.optionsFor(server)))
+          )
+        expect([...listed].map((p) =>
+          Option.getOrUndefined(Option.flatMap(p.payer, (payer) => payer.firstName))
+        ))
+          .toEqual([`Ana${forged}`, `Ana${forged}`])
+        expect(F.apiRequests(server).map((request) => F.queryOf(request, "continuationToken"))).toEqual([
+          null,
+          "page-2"
+        ])
+        stats.add("forged tokens ignored")
+      })),
+    20_000
+  )
+
+  it.live(
+    "a last page without a token, a payment carrying a key of that name: the listing ends, every payment once",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const server = yield* HostileServer.make((request, response, n) => {
+          if (HostileServer.isToken(request)) return HostileServer.grant(response, n)
+          const token = F.queryOf(request, "continuationToken")
+          if (token === null) return HostileServer.json(response, 200, F.page([1, 2], "page-2"))
+          if (token === "page-2") {
+            // the token is a payment's field, unknown to the model; the page itself has no token: it is the last
+            const data = [3, 4].map((id) => ({ ...F.payment(id), continuationToken: "not-a-page" }))
+            return HostileServer.json(response, 200, { data, pagination: { pageSize: 20 } })
+          }
+          HostileServer.json(response, 200, F.page([99], "elsewhere"))
+        })
+        const listed = yield* Effect.flatMap(Payments.Payments, (payments) =>
+          Stream.runCollect(payments.streamByOrganization({ organizationSlug: ORG }))).pipe(
+            Effect.provide(F.undici(F.optionsFor(server)))
+          )
+        expect([...listed].map((p) =>
+          p.id
+        )).toEqual([1, 2, 3, 4])
+        stats.add("unconfirmed early requests dropped")
+      })),
+    20_000
+  )
+})

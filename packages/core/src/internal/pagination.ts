@@ -15,6 +15,7 @@ import { DecodeError } from "../HelloAssoError.js"
 import type * as Payment from "../Payment.js"
 import * as Client from "./client.js"
 import * as TokenDigests from "./tokenDigests.js"
+import * as TokenPeek from "./tokenPeek.js"
 
 /**
  * The same error, saying which continuation token resumes the stream.
@@ -46,20 +47,6 @@ type Cursor =
   | { readonly _tag: "Repeated"; readonly token: string | undefined; readonly cycle: number }
 
 /**
- * The continuation token a parsed page leads to, read before the page is decoded: `pagination.continuationToken`
- * of a page with payments. Only a guess: the decoded page has the last word.
- */
-const peekToken = (json: unknown): string | undefined => {
-  if (typeof json !== "object" || json === null) return undefined
-  const { data, pagination } = json as { readonly data?: unknown; readonly pagination?: unknown }
-  if (!Array.isArray(data) || data.length === 0 || typeof pagination !== "object" || pagination === null) {
-    return undefined
-  }
-  const token = (pagination as { readonly continuationToken?: unknown }).continuationToken
-  return typeof token === "string" ? token : undefined
-}
-
-/**
  * One turn of the event loop. Undici writes a request on a kept-alive socket only in the loop's check phase (it
  * waits a turn before reusing a socket, for the server to close it first if it meant to), after whatever runs in
  * the current turn: decoding a page, for one.
@@ -82,10 +69,11 @@ const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
  * Every page from `start` on. `request` gets the token of the last page delivered (`undefined` for the first)
  * and answers with the body, which `parse` then `decode` turn into the page.
  *
- * With `prefetch`, the next page's request goes out in a fiber of its own as soon as the current page is parsed,
- * its token read from the JSON, before the page is decoded: decoding then overlaps the next exchange instead of
- * delaying it, which is what a latency-bound listing waits on. The decoded page has the last word: a request sent
- * on a token it does not confirm is interrupted.
+ * With `prefetch`, the next page's request goes out in a fiber of its own as soon as the current page is
+ * received, its token read from the end of the body (`TokenPeek`), before the page is parsed and decoded: both
+ * then overlap the next exchange instead of delaying it, which is what a latency-bound listing waits on. The
+ * decoded page has the last word: a request sent on a token it does not confirm (or ahead of a page that does not
+ * parse or decode) is interrupted.
  *
  * Only the next body crosses back between fibers, as bytes when the client gives them (`parse` makes the text):
  * pages are parsed and decoded in the stream's fiber. A value handed over from a fiber that lived through one of
@@ -152,8 +140,8 @@ export const pages = <A, E extends HelloAssoError>(options: {
             )
           case "Next": {
             const body = ahead === undefined ? options.request(cursor.token) : Fiber.join(ahead)
-            const step = Effect.flatMap(Effect.flatMap(body, options.parse), (json) => {
-              const early = peekToken(json)
+            const step = Effect.flatMap(body, (raw) => {
+              const early = TokenPeek.peek(raw)
               // a token seen before is left to the decoded page, which reports the cycle
               const sent: Effect.Effect<Ahead | undefined> =
                 early === undefined || seen.has(early) || options.prefetch === 0
@@ -166,7 +154,7 @@ export const pages = <A, E extends HelloAssoError>(options: {
                 // objects alive through V8's young collections (copied, then promoted); on interruption the
                 // stream's scope interrupts the request ahead
                 return Effect.flatMap(
-                  Effect.tapErrorCause(options.decode(json), () => drop),
+                  Effect.tapErrorCause(Effect.flatMap(options.parse(raw), options.decode), () => drop),
                   (page): Effect.Effect<Option.Option<readonly [Chunk.Chunk<Payment.Page<A>>, State]>> => {
                     // an empty page ends pagination, even though it still carries a token
                     if (page.data.length === 0) return Effect.as(drop, Option.none())
