@@ -174,8 +174,9 @@ export interface Service {
     options?: { readonly mapError?: ((response: FailedResponse) => E) | undefined }
   ) => Effect.Effect<A, E | RequestError | DecodeError>
   /**
-   * Sends a request and reads its successful answer as text, to decode later with `decodeJson`: the next page
-   * of a listing is received in the background while the current one is decoded and handled.
+   * Sends a request and reads its successful answer as text, to decode later with `decodeJson` (to receive one
+   * answer in the background while another is decoded). The text is made once the answer is complete, in the
+   * fiber that asked for it.
    */
   readonly text: <E = RequestError>(
     request: Request,

@@ -141,12 +141,11 @@ export const pages = <A, E extends HelloAssoError>(options: {
           case "Next": {
             const body = ahead === undefined ? options.request(cursor.token) : Fiber.join(ahead)
             const step = Effect.flatMap(body, (raw) => {
-              const early = TokenPeek.peek(raw)
+              const early = options.prefetch === 0 ? undefined : TokenPeek.peek(raw)
               // a token seen before is left to the decoded page, which reports the cycle
-              const sent: Effect.Effect<Ahead | undefined> =
-                early === undefined || seen.has(early) || options.prefetch === 0
-                  ? Effect.succeed(undefined)
-                  : requestAheadSent(early)
+              const sent: Effect.Effect<Ahead | undefined> = early === undefined || seen.has(early)
+                ? Effect.succeed(undefined)
+                : requestAheadSent(early)
               return Effect.flatMap(sent, (earlyAhead) => {
                 // drops the request sent on a token the decoded page does not confirm
                 const drop = earlyAhead === undefined ? Effect.void : Fiber.interrupt(earlyAhead)
