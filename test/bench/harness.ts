@@ -61,3 +61,11 @@ export const ratio = async (options: {
 }
 
 export const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => Effect.runPromise(effect)
+
+/** Two full collections (the process runs with `--expose-gc`): what is left is what something keeps alive. */
+export const collectGarbage = (): void => {
+  const collect = (globalThis as { gc?: () => void }).gc
+  if (collect === undefined) throw new Error("run with node --expose-gc")
+  collect()
+  collect()
+}

@@ -26,16 +26,10 @@ import { Payments } from "@helloasso-effect/core"
 import { HelloAssoSimulator } from "@helloasso-effect/core/testing"
 import { Effect, Stream } from "effect"
 import * as V8 from "node:v8"
+import { collectGarbage as gc } from "./harness.js"
 
 /** Samples per run, at evenly spaced pages. */
 const SAMPLES = 100
-
-const gc = (): void => {
-  const collect = (globalThis as { gc?: () => void }).gc
-  if (collect === undefined) throw new Error("run with node --expose-gc")
-  collect()
-  collect()
-}
 
 /** The JS heap without compiled code, plus array buffers. */
 const live = (): number => {

@@ -10,13 +10,7 @@
  *   quarters full, so between 16 and 32 bytes a token as the table doubles.
  */
 import * as TokenDigests from "../../packages/core/src/internal/tokenDigests.js"
-
-const gc = (): void => {
-  const collect = (globalThis as { gc?: () => void }).gc
-  if (collect === undefined) throw new Error("run with node --expose-gc")
-  collect()
-  collect()
-}
+import { collectGarbage as gc, median } from "./harness.js"
 
 const live = (): number => {
   const usage = process.memoryUsage()
@@ -64,8 +58,6 @@ const bytesPerToken = (make: () => Store, count: number): number => {
   kept = undefined
   return (after - before) / count
 }
-
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[values.length >> 1]!
 
 for (const [, make] of ways) bytesPerToken(make, 10_000)
 for (const count of [10_000, 100_000, 1_000_000]) {

@@ -37,6 +37,20 @@ const exported = (format: "csv" | "xlsx") =>
 
 const detailOf = (error: unknown): string => String((error as { readonly detail?: unknown }).detail)
 
+/** The pages a listing on `server` delivered (undici) before it failed, and its error. */
+const failedListing = (server: HostileServer.Hostile) =>
+  Effect.gen(function*() {
+    const pages: Array<Payment.Page<Payment.Payment>> = []
+    const error = yield* F.failureOf(
+      Effect.flatMap(Payments.Payments, (payments) =>
+        Stream.runForEach(
+          payments.pagesByOrganization({ organizationSlug: ORG }),
+          (page) => Effect.sync(() => pages.push(page))
+        ))
+    ).pipe(Effect.provide(F.undici(F.optionsFor(server))))
+    return { error, pages }
+  })
+
 /** A server on which nothing must arrive: it would hand out a token and payments to anyone. */
 const elsewhereServer = HostileServer.make((request, response, n) =>
   HostileServer.isToken(request) ?
@@ -147,14 +161,7 @@ describe("continuation tokens that go round in a cycle", () => {
     ([, tokens]) =>
       Effect.scoped(Effect.gen(function*() {
         const server = yield* cyclingServer(tokens, 40)
-        const pages: Array<Payment.Page<Payment.Payment>> = []
-        const error = yield* F.failureOf(
-          Effect.flatMap(Payments.Payments, (payments) =>
-            Stream.runForEach(
-              payments.pagesByOrganization({ organizationSlug: ORG }),
-              (page) => Effect.sync(() => pages.push(page))
-            ))
-        ).pipe(Effect.provide(F.undici(F.optionsFor(server))))
+        const { error, pages } = yield* failedListing(server)
         expect(F.fieldsOf(error)).toMatchObject({ _tag: "DecodeError", reason: "RepeatedContinuationToken" })
         expect(pages.length).toBeGreaterThan(0)
         expect(error.continuationToken).toBe(Option.getOrUndefined(
@@ -219,14 +226,7 @@ describe("continuation tokens that go round in a cycle", () => {
           const page = token === null ? 0 : Number(token.slice(prefix.length))
           HostileServer.json(response, 200, F.page([page + 1], tokenOf(page + 1 < total ? page + 1 : back)))
         })
-        const pages: Array<Payment.Page<Payment.Payment>> = []
-        const error = yield* F.failureOf(
-          Effect.flatMap(Payments.Payments, (payments) =>
-            Stream.runForEach(
-              payments.pagesByOrganization({ organizationSlug: ORG }),
-              (page) => Effect.sync(() => pages.push(page))
-            ))
-        ).pipe(Effect.provide(F.undici(F.optionsFor(server))))
+        const { error, pages } = yield* failedListing(server)
         expect(F.fieldsOf(error)).toMatchObject({ _tag: "DecodeError", reason: "RepeatedContinuationToken" })
         expect(detailOf(error)).toContain(`seen ${total - back} pages earlier`)
         // the page leading back is not delivered: the stream resumes from the token that fetched it
