@@ -83,6 +83,20 @@ if (wanted("latency")) {
     "-",
     `the Effect floor, the same: listing ${seconds(r.clients["effect"]!.phaseMs)}`
   )
+  // the client's own share of each page's round, which prefetch cannot hide: what it does between the answer's
+  // headers and the next request on the wire (the body's end included, as the client reads it)
+  const share = (f: Processes.Figures) => f.afterHeadersMs + f.turnaroundMs
+  const shares = (f: Processes.Figures) =>
+    `${share(f).toFixed(2)} ms (${f.afterHeadersMs.toFixed(2)} headers to body's end, ${
+      f.turnaroundMs.toFixed(2)
+    } body's end to the next request written; the server ${f.serverMs.toFixed(2)})`
+  record(
+    "latency_client_share_ms",
+    share(library),
+    "-",
+    `a page's headers to the next request written, medians: library ${shares(library)}; raw ${shares(raw)}; ` +
+      `Effect floor ${shares(r.clients["effect"]!)}`
+  )
   record(
     "latency_process_vs_raw",
     r.ratios["library"]!.wallMs,

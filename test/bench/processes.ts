@@ -8,7 +8,8 @@
  * - listing: 30,000 payments, pageSize 100: the raw floor (`rawFloor.mjs`), the Effect floor (`effectFloor.mjs`:
  *   the same loop on Effect and the platform's HttpClient), this library as built (`listLibrary.mjs`, prefetch 1)
  *   and with `{ concurrency: 8 }`.
- * - latency: the same listing with 20 ms of server latency per page: raw floor, Effect floor and library.
+ * - latency: the same listing with 20 ms of server latency per page: raw floor, Effect floor and library, each
+ *   with its pages' timeline (`pageTimeline.mjs`): the client's own share of every page's round.
  * - cli start: `helloasso --version` (the bundled CLI, `pnpm build`) against `node -e 0`; and `helloasso payments
  *   list --help`, which loads every command.
  * - cli 3k: `helloasso payments list --format jsonl` of 3,000 payments against the raw floor printing the same lines.
@@ -29,6 +30,7 @@ const usage = Path.join(here, "usage.mjs")
 const rawFloor = Path.join(here, "rawFloor.mjs")
 const effectFloor = Path.join(here, "effectFloor.mjs")
 const listLibrary = Path.join(here, "listLibrary.mjs")
+const pageTimeline = Path.join(here, "pageTimeline.mjs")
 export const cliBundle = Path.join(root, "packages/node/dist/helloasso.js")
 
 export interface Run {
@@ -38,18 +40,45 @@ export interface Run {
   readonly cpuMs: number
   readonly rssMb: number
   readonly stdout: string
+  /** Where each page's time went on the client's side (`pageTimeline.mjs`), when asked for. */
+  readonly timeline?: Timeline | undefined
+}
+
+/** Medians over a listing's pages, in milliseconds (see `pageTimeline.mjs`). */
+export interface Timeline {
+  /** From a page's response headers to the end of its body. */
+  readonly afterHeadersMs: number
+  /** From the end of a page's body to the next request's headers being written. */
+  readonly turnaroundMs: number
+  /** From a request's headers being written to its answer's headers: the network and the server. */
+  readonly serverMs: number
 }
 
 let runs = 0
 
-/** One `node` process: `args` after node's own, until it exits; fails unless it exits with 0. */
-export const spawnNode = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Run> => {
-  const usageFile = Path.join(Os.tmpdir(), `helloasso-bench-${process.pid}-${runs++}.json`)
+/**
+ * One `node` process: `args` after node's own, until it exits; fails unless it exits with 0. With `timeline`, its
+ * pages' timeline is taken too.
+ */
+export const spawnNode = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {},
+  timeline = false
+): Promise<Run> => {
+  const run = runs++
+  const usageFile = Path.join(Os.tmpdir(), `helloasso-bench-${process.pid}-${run}.json`)
+  const timelineFile = Path.join(Os.tmpdir(), `helloasso-bench-${process.pid}-${run}-timeline.json`)
+  const preloads = timeline ? ["--import", usage, "--import", pageTimeline] : ["--import", usage]
   const { NODE_OPTIONS: _, ...inherited } = process.env
   return new Promise((resolve, reject) => {
     const start = Harness.now()
-    const child = spawn(process.execPath, ["--import", usage, ...args], {
-      env: { ...inherited, ...env, BENCH_USAGE_FILE: usageFile },
+    const child = spawn(process.execPath, [...preloads, ...args], {
+      env: {
+        ...inherited,
+        ...env,
+        BENCH_USAGE_FILE: usageFile,
+        ...(timeline ? { BENCH_TIMELINE_FILE: timelineFile } : {})
+      },
       stdio: ["ignore", "pipe", "pipe"]
     })
     const out: Array<Buffer> = []
@@ -67,7 +96,15 @@ export const spawnNode = (args: ReadonlyArray<string>, env: Record<string, strin
         maxRssKb: number
       }
       Fs.rmSync(usageFile, { force: true })
-      resolve({ wallMs, cpuMs: cpuMicros / 1000, rssMb: maxRssKb / 1024, stdout: Buffer.concat(out).toString() })
+      const pages = timeline ? JSON.parse(Fs.readFileSync(timelineFile, "utf8")) as Timeline : undefined
+      Fs.rmSync(timelineFile, { force: true })
+      resolve({
+        wallMs,
+        cpuMs: cpuMicros / 1000,
+        rssMb: maxRssKb / 1024,
+        stdout: Buffer.concat(out).toString(),
+        timeline: pages
+      })
     })
   })
 }
@@ -77,6 +114,10 @@ export interface Figures {
   readonly phaseMs: number
   readonly cpuMs: number
   readonly rssMb: number
+  /** Medians of the runs' timelines, when taken (`NaN` otherwise). */
+  readonly afterHeadersMs: number
+  readonly turnaroundMs: number
+  readonly serverMs: number
 }
 
 export interface Compared {
@@ -103,7 +144,10 @@ export const compare = async (
     wallMs: Harness.median(list.map((r) => r.wallMs)),
     phaseMs: Harness.median(list.map((r) => r.phaseMs ?? Number.NaN)),
     cpuMs: Harness.median(list.map((r) => r.cpuMs)),
-    rssMb: Harness.median(list.map((r) => r.rssMb))
+    rssMb: Harness.median(list.map((r) => r.rssMb)),
+    afterHeadersMs: Harness.median(list.map((r) => r.timeline?.afterHeadersMs ?? Number.NaN)),
+    turnaroundMs: Harness.median(list.map((r) => r.timeline?.turnaroundMs ?? Number.NaN)),
+    serverMs: Harness.median(list.map((r) => r.timeline?.serverMs ?? Number.NaN))
   })
   const [baseline] = clients[0]!
   const base = results[baseline]!
@@ -156,18 +200,21 @@ const counting = (expected: number, run: () => Promise<Run>) => async () => {
 
 type Client = readonly [name: string, run: () => Promise<Run>]
 
+/** With `timeline`, each client's pages' timeline is taken (the same few subscribers in every client). */
 const listingClients = (
   server: NodeSimulatorServer.Service,
   payments: number,
-  concurrency8: boolean
+  options: { readonly concurrency8: boolean; readonly timeline: boolean }
 ): ReadonlyArray<Client> => {
   const args = [...connection(server), "100"]
+  const node = (script: string, ...rest: ReadonlyArray<string>) => () =>
+    spawnNode([script, ...args, ...rest], {}, options.timeline)
   const clients: Array<Client> = [
-    ["raw", counting(payments, () => spawnNode([rawFloor, ...args]))],
-    ["effect", counting(payments, () => spawnNode([effectFloor, ...args]))],
-    ["library", counting(payments, () => spawnNode([listLibrary, ...args, "1"]))]
+    ["raw", counting(payments, node(rawFloor))],
+    ["effect", counting(payments, node(effectFloor))],
+    ["library", counting(payments, node(listLibrary, "1"))]
   ]
-  if (concurrency8) clients.push(["concurrency8", counting(payments, () => spawnNode([listLibrary, ...args, "8"]))])
+  if (options.concurrency8) clients.push(["concurrency8", counting(payments, node(listLibrary, "8"))])
   return clients
 }
 
@@ -179,7 +226,10 @@ const serverOptions = (payments: number, seed: number): NodeSimulatorServer.Opti
 })
 
 export const listing = (payments = 30_000, rounds = 5) =>
-  withServer(serverOptions(payments, 16), (server) => compare(rounds, listingClients(server, payments, true)))
+  withServer(
+    serverOptions(payments, 16),
+    (server) => compare(rounds, listingClients(server, payments, { concurrency8: true, timeline: false }))
+  )
 
 export const latencyListing = (payments = 30_000, rounds = 3, millis = 20) =>
   withServer(
@@ -187,7 +237,7 @@ export const latencyListing = (payments = 30_000, rounds = 3, millis = 20) =>
       ...serverOptions(payments, 16),
       faults: [{ endpoint: "listByOrganization", fault: HelloAssoSimulator.fault.latency(millis) }]
     },
-    (server) => compare(rounds, listingClients(server, payments, false))
+    (server) => compare(rounds, listingClients(server, payments, { concurrency8: false, timeline: true }))
   )
 
 const requireBundle = () => {
